@@ -1,0 +1,113 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/tokens';
+import { sha256Hex, tokenFromHeader } from '../auth/tokens';
+import { Discovery } from '../scim/discovery';
+import { errorBody } from '../scim/errors';
+import { GroupsService } from '../scim/groups-service';
+import type { SchemaCatalog } from '../scim/resource-types';
+import type { UnknownUrnListener } from '../scim/users-service';
+import { UsersService } from '../scim/users-service';
+import type { ScimStore } from '../store/types';
+import { installErrorHandler } from './error-handler';
+import { installMetrics } from './metrics';
+import { sendScim } from './reply';
+import { scimRoutes } from './scim-routes';
+
+export interface AppOptions {
+  readonly store: ScimStore;
+  readonly verifier: TokenVerifier;
+  readonly catalog: SchemaCatalog;
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly rateLimitPerMinute: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly metricsTokenHashes: readonly string[];
+  readonly publicUrl?: string;
+  readonly trustProxy?: boolean;
+  readonly onUnknownUrns?: UnknownUrnListener;
+}
+
+const JSON_TYPES = ['application/json', 'application/scim+json'];
+
+/** Builds the HTTP application; listening, signals and bootstrap belong to the caller. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Okta closes the socket after 60 s; answer (or fail) well before that.
+    connectionTimeout: 0,
+    requestTimeout: 55_000,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: true },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Both media types, with or without charset (doc §2); an empty body (DELETE with a Content-Type) is no body.
+  app.removeContentTypeParser(['application/json']);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+
+  installErrorHandler(app, options.bodyLimitBytes);
+  const registry = installMetrics(app);
+
+  const limits = { defaultCount: options.defaultPageSize, maxCount: options.maxPageSize };
+  const users = new UsersService(options.store, options.catalog, limits, options.onUnknownUrns);
+  const groups = new GroupsService(options.store, options.catalog, limits);
+  const discovery = new Discovery(options.catalog, { maxResults: options.maxPageSize, maxPayloadSize: options.bodyLimitBytes });
+
+  await app.register(scimRoutes, {
+    prefix: '/scim/v2',
+    verifier: options.verifier,
+    users,
+    groups,
+    discovery,
+    catalog: options.catalog,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
+
+  // Probes carry no data and must work without credentials (orchestrators call them).
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await options.store.ping();
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'readiness check failed');
+      return reply.code(503).send({ status: 'unavailable', detail: 'database unreachable' });
+    }
+  });
+
+  const metricsDigests = options.metricsTokenHashes.map((h) => Buffer.from(h, 'hex'));
+  app.get('/metrics', async (request, reply) => {
+    // A dedicated metrics token, or any SCIM token.
+    const token = tokenFromHeader(request.headers.authorization);
+    const digest = token ? Buffer.from(sha256Hex(token), 'hex') : undefined;
+    const allowed =
+      digest !== undefined &&
+      (metricsDigests.some((d) => timingSafeEqual(d, digest)) || options.verifier.verify(request.headers.authorization) !== undefined);
+    if (!allowed) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ status: 401, detail: 'Authentication required.' });
+    }
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+
+  app.setNotFoundHandler(async (request, reply) => sendScim(reply, 404, errorBody(404, `No endpoint ${request.method} ${request.url.split('?')[0]}.`)));
+  return app;
+}

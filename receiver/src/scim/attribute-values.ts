@@ -1,0 +1,108 @@
+import type { AttributeDefinition } from './schema-definitions';
+import { findAttribute } from './schema-definitions';
+import { invalidValue } from './errors';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Okta and Entra variants: real booleans, or "True"/"false" strings (Entra's quirk; accepted defensively). */
+export function coerceBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lower = value.trim().toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  return undefined;
+}
+
+const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * Validates one attribute value against its definition and returns it in canonical form
+ * (canonical sub-attribute names, booleans as booleans), or undefined when the value is empty:
+ * Okta pushes emptied values as `""`, `null` or by omission (behaviour doc §6), all meaning "no value".
+ * Read-only and write-only sub-attributes are dropped.
+ */
+export function normalizeValue(definition: AttributeDefinition, value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (definition.multiValued) {
+    const items = Array.isArray(value) ? value : [value];
+    const out: unknown[] = [];
+    items.forEach((item, index) => {
+      const normalized = normalizeSingle(definition, item, `${path}[${index}]`);
+      if (normalized !== undefined) out.push(normalized);
+    });
+    return out.length > 0 ? out : undefined;
+  }
+  if (Array.isArray(value)) {
+    throw invalidValue(`Attribute '${path}' is single-valued; an array was given.`);
+  }
+  return normalizeSingle(definition, value, path);
+}
+
+function normalizeSingle(definition: AttributeDefinition, value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  switch (definition.type) {
+    case 'complex': {
+      if (!isPlainObject(value)) throw invalidValue(`Attribute '${path}' must be an object.`);
+      const out = normalizeAttributes(definition.subAttributes ?? [], value, path, { dropReadOnly: false });
+      return Object.keys(out).length > 0 ? out : undefined;
+    }
+    case 'boolean': {
+      const b = coerceBoolean(value);
+      if (b === undefined) throw invalidValue(`Attribute '${path}' must be a boolean.`);
+      return b;
+    }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidValue(`Attribute '${path}' must be an integer.`);
+      return value;
+    case 'decimal':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidValue(`Attribute '${path}' must be a number.`);
+      return value;
+    case 'dateTime':
+      if (value === '') return undefined;
+      if (typeof value !== 'string' || !XSD_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+        throw invalidValue(`Attribute '${path}' must be an xsd:dateTime string such as 2024-05-01T12:00:00Z.`);
+      }
+      return value;
+    case 'string':
+    case 'reference':
+    case 'binary':
+      if (typeof value !== 'string') throw invalidValue(`Attribute '${path}' must be a string.`);
+      return value === '' ? undefined : value;
+  }
+}
+
+export interface NormalizeOptions {
+  /** Drop readOnly attributes (id, meta, groups…) silently: Okta echoes them back in PUT bodies. */
+  readonly dropReadOnly: boolean;
+  /** Called for keys that match no definition (unknown attributes are ignored, not rejected). */
+  readonly onUnknown?: (key: string) => void;
+}
+
+/** Normalizes an object of attributes; keys are matched case-insensitively (RFC 7643 §2.1). */
+export function normalizeAttributes(
+  definitions: readonly AttributeDefinition[],
+  input: JsonObject,
+  pathPrefix: string,
+  options: NormalizeOptions,
+): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) {
+    const definition = findAttribute(definitions, key);
+    if (!definition) {
+      options.onUnknown?.(key);
+      continue;
+    }
+    if (definition.mutability === 'writeOnly') continue;
+    if (definition.mutability === 'readOnly' && options.dropReadOnly) continue;
+    const path = pathPrefix ? `${pathPrefix}.${definition.name}` : definition.name;
+    const normalized = normalizeValue(definition, value, path);
+    if (normalized !== undefined) out[definition.name] = normalized;
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+import type { Filter } from 'scim2-parse-filter';
+import { parse } from 'scim2-parse-filter';
+import type { CompareOperator, ResolvedFilter } from '../store/query';
+import { coerceBoolean } from './attribute-values';
+import { invalidFilter } from './errors';
+import type { AttributeRef, ResourceType } from './resource-types';
+import { leafOf, resolveAttributePath } from './resource-types';
+import type { AttributeDefinition } from './schema-definitions';
+import { findAttribute } from './schema-definitions';
+
+const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
+const SUBSTRING: ReadonlySet<CompareOperator> = new Set(['co', 'sw', 'ew']);
+
+/** Parses an RFC 7644 §3.4.2.2 filter and resolves every attribute; any problem is 400 invalidFilter. */
+export function parseFilter(type: ResourceType, text: string): ResolvedFilter {
+  let ast: Filter;
+  try {
+    ast = parse(text);
+  } catch (error) {
+    throw invalidFilter(`Invalid filter ${JSON.stringify(text)}: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return resolve(type, ast, undefined);
+}
+
+/** Parses a filter relative to a multi-valued complex attribute, as inside `emails[...]`. */
+export function parseValueFilter(type: ResourceType, parent: AttributeRef, text: string): ResolvedFilter {
+  let ast: Filter;
+  try {
+    ast = parse(text);
+  } catch (error) {
+    throw invalidFilter(`Invalid value filter ${JSON.stringify(text)}: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return resolve(type, ast, parent);
+}
+
+function resolveRef(type: ResourceType, path: string, parent: AttributeRef | undefined): AttributeRef {
+  if (parent) {
+    const sub = parent.attribute.subAttributes ? findAttribute(parent.attribute.subAttributes, path) : undefined;
+    if (!sub) throw invalidFilter(`'${path}' is not a sub-attribute of '${parent.attribute.name}'.`);
+    return { ...parent, subAttribute: sub };
+  }
+  const ref = resolveAttributePath(type, path);
+  if (!ref) throw invalidFilter(`Unknown attribute '${path}' in filter.`);
+  if (ref.attribute.mutability === 'writeOnly' || ref.attribute.returned === 'never') {
+    throw invalidFilter(`Attribute '${path}' cannot be used in a filter.`);
+  }
+  return ref;
+}
+
+/** A complex attribute compared directly means its `value` sub-attribute (e.g. `emails eq "x"`). */
+function comparable(ref: AttributeRef, path: string): AttributeRef {
+  if (ref.subAttribute || ref.attribute.type !== 'complex') return ref;
+  const value = ref.attribute.subAttributes ? findAttribute(ref.attribute.subAttributes, 'value') : undefined;
+  if (!value) throw invalidFilter(`'${path}' is a complex attribute; name one of its sub-attributes.`);
+  return { ...ref, subAttribute: value };
+}
+
+function checkValue(leaf: AttributeDefinition, op: CompareOperator, value: unknown, path: string): string | number | boolean | null {
+  if (value === null) {
+    if (op !== 'eq' && op !== 'ne') throw invalidFilter(`'${op}' cannot compare '${path}' with null.`);
+    return null;
+  }
+  if (leaf.type === 'boolean') {
+    const b = coerceBoolean(value);
+    if (b === undefined) throw invalidFilter(`'${path}' is a boolean; compare it with true or false.`);
+    if (op !== 'eq' && op !== 'ne') throw invalidFilter(`'${op}' is not defined for boolean attribute '${path}'.`);
+    return b;
+  }
+  if (leaf.type === 'complex') throw invalidFilter(`'${path}' is a complex attribute.`);
+  if (SUBSTRING.has(op) && typeof value !== 'string') throw invalidFilter(`'${op}' needs a string value.`);
+  if (SUBSTRING.has(op) && (leaf.type === 'integer' || leaf.type === 'decimal' || leaf.type === 'dateTime')) {
+    throw invalidFilter(`'${op}' is not defined for ${leaf.type} attribute '${path}'.`);
+  }
+  if (ORDERING.has(op) && leaf.type === 'binary') throw invalidFilter(`'${op}' is not defined for binary attribute '${path}'.`);
+  if (leaf.type === 'dateTime' && typeof value === 'string' && Number.isNaN(Date.parse(value))) {
+    throw invalidFilter(`'${value}' is not a dateTime.`);
+  }
+  if ((leaf.type === 'integer' || leaf.type === 'decimal') && typeof value !== 'number') {
+    throw invalidFilter(`'${path}' is numeric; compare it with a number.`);
+  }
+  if (typeof value === 'boolean') throw invalidFilter(`'${path}' is not a boolean.`);
+  return value as string | number;
+}
+
+function resolve(type: ResourceType, ast: Filter, parent: AttributeRef | undefined): ResolvedFilter {
+  switch (ast.op) {
+    case 'and':
+    case 'or':
+      return { kind: ast.op, filters: (ast as { filters: Filter[] }).filters.map((f) => resolve(type, f, parent)) };
+    case 'not':
+      return { kind: 'not', filter: resolve(type, (ast as { filter: Filter }).filter, parent) };
+    case '[]': {
+      if (parent) throw invalidFilter('Value filters cannot be nested.');
+      const node = ast as { attrPath: string; valFilter: Filter };
+      const ref = resolveRef(type, node.attrPath, undefined);
+      if (!ref.attribute.multiValued || ref.attribute.type !== 'complex' || ref.subAttribute) {
+        throw invalidFilter(`'${node.attrPath}' is not a multi-valued complex attribute; it cannot take [ ].`);
+      }
+      return { kind: 'valuePath', attr: ref, filter: resolve(type, node.valFilter, ref) };
+    }
+    case 'pr': {
+      const path = (ast as { attrPath: string }).attrPath;
+      return { kind: 'present', attr: resolveRef(type, path, parent) };
+    }
+    default: {
+      const node = ast as { op: string; attrPath: string; compValue: unknown };
+      const op = node.op.toLowerCase() as CompareOperator;
+      if (!['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'].includes(op)) {
+        throw invalidFilter(`Unknown operator '${node.op}'.`);
+      }
+      const ref = comparable(resolveRef(type, node.attrPath, parent), node.attrPath);
+      return { kind: 'compare', op, attr: ref, value: checkValue(leafOf(ref), op, node.compValue, node.attrPath) };
+    }
+  }
+}
+
+/** In-memory evaluation of a value filter against one element of a multi-valued attribute (PATCH paths). */
+export function matchesElement(filter: ResolvedFilter, element: Record<string, unknown>): boolean {
+  switch (filter.kind) {
+    case 'and':
+      return filter.filters.every((f) => matchesElement(f, element));
+    case 'or':
+      return filter.filters.some((f) => matchesElement(f, element));
+    case 'not':
+      return !matchesElement(filter.filter, element);
+    case 'valuePath':
+      return false;
+    case 'present': {
+      const value = filter.attr.subAttribute ? element[filter.attr.subAttribute.name] : element.value;
+      return value !== undefined && value !== null && value !== '';
+    }
+    case 'compare': {
+      const leaf = leafOf(filter.attr);
+      const actual = filter.attr.subAttribute ? element[filter.attr.subAttribute.name] : element.value;
+      return compareValues(leaf, filter.op, actual, filter.value);
+    }
+  }
+}
+
+function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: unknown, expected: string | number | boolean | null): boolean {
+  if (expected === null) return op === 'eq' ? actual === undefined || actual === null : actual !== undefined && actual !== null;
+  if (op === 'ne') return !compareValues(leaf, 'eq', actual, expected);
+  if (actual === undefined || actual === null) return false;
+  if (typeof expected === 'boolean') return coerceBoolean(actual) === expected;
+  const fold = (v: unknown) => (typeof v === 'string' && !leaf.caseExact ? v.toLowerCase() : v);
+  const a = fold(typeof expected === 'number' ? actual : String(actual)) as string | number;
+  const e = fold(expected) as string | number;
+  switch (op) {
+    case 'eq':
+      return a === e;
+    case 'co':
+      return String(a).includes(String(e));
+    case 'sw':
+      return String(a).startsWith(String(e));
+    case 'ew':
+      return String(a).endsWith(String(e));
+    case 'gt':
+      return a > e;
+    case 'ge':
+      return a >= e;
+    case 'lt':
+      return a < e;
+    case 'le':
+      return a <= e;
+  }
+}

@@ -1,0 +1,119 @@
+import { UnknownMembersError } from '../store/errors';
+import type { GroupChange, GroupRecord, ScimStore } from '../store/types';
+import type { JsonObject } from './attribute-values';
+import { invalidValue, notFound } from './errors';
+import type { PagingLimits } from './list-request';
+import { parseListRequest } from './list-request';
+import { parsePatchRequest, planGroupPatch } from './patch';
+import type { Projection } from './projection';
+import { renderGroup } from './representation';
+import { parseResourceBody } from './resource-body';
+import type { SchemaCatalog } from './resource-types';
+import type { RequestContext, ResourceResult } from './users-service';
+import { listResponse, translateStoreError } from './users-service';
+
+function translate(error: unknown): unknown {
+  if (error instanceof UnknownMembersError) {
+    const shown = error.ids.slice(0, 10).join(', ');
+    const more = error.ids.length > 10 ? ` and ${error.ids.length - 10} more` : '';
+    return invalidValue(`members: no user has id ${shown}${more}.`);
+  }
+  return translateStoreError(error);
+}
+
+/** Members arrive inside the body; they are stored as memberships, never as part of the group's data. */
+function splitMembers(data: JsonObject): { data: JsonObject; memberIds: string[] } {
+  const { members, ...rest } = data;
+  const memberIds = Array.isArray(members)
+    ? members.map((m, i) => {
+        const value = (m as JsonObject).value;
+        if (typeof value !== 'string') throw invalidValue(`'members[${i}].value' must be a user id.`);
+        return value;
+      })
+    : [];
+  return { data: rest, memberIds };
+}
+
+/** SCIM semantics for /Groups; membership changes are set-based in the store. */
+export class GroupsService {
+  constructor(
+    private readonly store: ScimStore,
+    private readonly catalog: SchemaCatalog,
+    private readonly limits: PagingLimits,
+  ) {}
+
+  private get type() {
+    return this.catalog.resourceType('Group');
+  }
+
+  async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
+    const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
+    try {
+      return this.result(await this.store.groups.create(data, memberIds), context);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async get(id: string, projection: Projection, context: RequestContext): Promise<ResourceResult> {
+    const record = await this.store.groups.get(id, { members: projection.wants('members') });
+    if (!record) throw notFound(`Group ${id} not found.`);
+    const result = this.result(record, context);
+    return { ...result, resource: projection.apply(result.resource) };
+  }
+
+  async list(input: unknown, context: RequestContext): Promise<JsonObject> {
+    const { query, projection } = parseListRequest(this.type, input, this.limits);
+    const page = await this.store.groups.list(query, { members: projection.wants('members') });
+    return listResponse(
+      page.totalResults,
+      query.startIndex,
+      page.items.map((record) => projection.apply(renderGroup(this.type, record, context.baseUrl))),
+    );
+  }
+
+  /** Full replace; the member list is applied as a difference (doc §11.5). */
+  async replace(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
+    const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
+    return this.modify(id, () => [{ kind: 'setData', data }, { kind: 'replaceMembers', ids: memberIds }], projection, context);
+  }
+
+  async patch(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
+    const operations = parsePatchRequest(this.type, body);
+    return this.modify(id, (current) => planGroupPatch(this.type, current.data, operations), projection, context);
+  }
+
+  async delete(id: string, context: RequestContext): Promise<void> {
+    let deleted: boolean;
+    try {
+      deleted = await this.store.groups.delete(id, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+    } catch (error) {
+      throw translate(error);
+    }
+    if (!deleted) throw notFound(`Group ${id} not found.`);
+  }
+
+  private async modify(
+    id: string,
+    plan: (current: GroupRecord) => GroupChange[],
+    projection: Projection,
+    context: RequestContext,
+  ): Promise<ResourceResult> {
+    let record: GroupRecord | undefined;
+    try {
+      record = await this.store.groups.modify(id, plan, {
+        members: projection.wants('members'),
+        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      });
+    } catch (error) {
+      throw translate(error);
+    }
+    if (!record) throw notFound(`Group ${id} not found.`);
+    const result = this.result(record, context);
+    return { ...result, resource: projection.apply(result.resource) };
+  }
+
+  private result(record: GroupRecord, context: RequestContext): ResourceResult {
+    return { id: record.id, version: record.version, resource: renderGroup(this.type, record, context.baseUrl) };
+  }
+}

@@ -1,0 +1,75 @@
+import type { JsonObject } from './attribute-values';
+import { isPlainObject, normalizeAttributes } from './attribute-values';
+import { invalidSyntax, invalidValue } from './errors';
+import type { ResourceType } from './resource-types';
+import { COMMON_ATTRIBUTES, findExtension, isToleratedUrn } from './resource-types';
+
+/** The attributes of a resource as stored: core attributes at top level, extensions under their URN. */
+export type ResourceData = JsonObject;
+
+export interface ParsedResource {
+  readonly data: ResourceData;
+  /** Top-level URN keys that name no schema of this resource type; ignored, reported for diagnostics. */
+  readonly unknownUrns: readonly string[];
+}
+
+/** Checks the `schemas` member (RFC 7643 §3): present, containing the core schema, naming nothing unknown. */
+export function checkSchemas(type: ResourceType, schemas: unknown): void {
+  if (schemas === undefined) {
+    throw invalidValue(`'schemas' is required and must contain "${type.schema.id}".`);
+  }
+  if (!Array.isArray(schemas) || schemas.some((s) => typeof s !== 'string')) {
+    throw invalidValue(`'schemas' must be an array of schema URNs.`);
+  }
+  const urns = schemas as string[];
+  const core = type.schema.id.toLowerCase();
+  if (!urns.some((u) => u.toLowerCase() === core)) {
+    throw invalidValue(`'schemas' must contain "${type.schema.id}".`);
+  }
+  const unknown = urns.filter(
+    (u) => u.toLowerCase() !== core && !findExtension(type, u) && !isToleratedUrn(type, u),
+  );
+  if (unknown.length > 0) {
+    throw invalidValue(`'schemas' names unsupported schema(s): ${unknown.join(', ')}.`);
+  }
+}
+
+/**
+ * Validates and canonicalizes a POST/PUT body. Read-only attributes (`id`, `meta`, `groups`) and
+ * unknown attributes are ignored rather than rejected: Okta echoes whatever GET returned (doc §6).
+ */
+export function parseResourceBody(type: ResourceType, body: unknown): ParsedResource {
+  if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');
+  checkSchemas(type, body.schemas);
+  const core: JsonObject = {};
+  const extensionValues: JsonObject = {};
+  const unknownUrns: string[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === 'schemas') continue;
+    if (/^urn:/i.test(key)) {
+      const extension = findExtension(type, key);
+      if (extension) {
+        if (value === null) continue;
+        if (!isPlainObject(value)) throw invalidValue(`'${extension.id}' must be an object of attributes.`);
+        const normalized = normalizeAttributes(extension.attributes, value, extension.id, { dropReadOnly: true });
+        if (Object.keys(normalized).length > 0) extensionValues[extension.id] = normalized;
+      } else if (!isToleratedUrn(type, key)) {
+        unknownUrns.push(key);
+      }
+      continue;
+    }
+    core[key] = value;
+  }
+  const data = normalizeAttributes([...type.schema.attributes, ...COMMON_ATTRIBUTES], core, '', { dropReadOnly: true });
+  for (const attribute of type.schema.attributes) {
+    if (attribute.required && data[attribute.name] === undefined) {
+      throw invalidValue(`Attribute '${attribute.name}' is required.`);
+    }
+  }
+  return { data: { ...data, ...extensionValues }, unknownUrns };
+}
+
+/** Schemas to list in a representation: the core one plus every extension that has a value. */
+export function schemasOf(type: ResourceType, data: ResourceData): string[] {
+  return [type.schema.id, ...type.extensions.filter((e) => data[e.id] !== undefined).map((e) => e.id)];
+}

@@ -1,0 +1,134 @@
+import { UniqueViolationError, VersionMismatchError } from '../store/errors';
+import type { GroupRef, ScimStore, UserRecord } from '../store/types';
+import type { JsonObject } from './attribute-values';
+import { ScimError, notFound, uniqueness } from './errors';
+import type { PagingLimits } from './list-request';
+import { parseListRequest } from './list-request';
+import { applyResourcePatch, parsePatchRequest } from './patch';
+import type { Projection } from './projection';
+import { renderUser } from './representation';
+import { parseResourceBody } from './resource-body';
+import type { SchemaCatalog } from './resource-types';
+import { LIST_RESPONSE } from './urns';
+
+export interface ResourceResult {
+  readonly resource: JsonObject;
+  readonly version: number;
+  readonly id: string;
+}
+
+export interface RequestContext {
+  /** `https://host/scim/v2`, for `meta.location` and `$ref`. */
+  readonly baseUrl: string;
+  readonly ifMatch?: number;
+}
+
+/** Receives notice of values a client sent that the receiver does not know (for diagnostics). */
+export type UnknownUrnListener = (urns: readonly string[], userName: string) => void;
+
+export function translateStoreError(error: unknown): unknown {
+  if (error instanceof UniqueViolationError) {
+    return uniqueness(`A ${error.field === 'userName' ? 'user with userName' : 'group with displayName'} "${error.value}" already exists.`);
+  }
+  if (error instanceof VersionMismatchError) {
+    return new ScimError(412, `The resource changed; its current version is W/"${error.current}".`);
+  }
+  return error;
+}
+
+export function listResponse(totalResults: number, startIndex: number, resources: JsonObject[]): JsonObject {
+  return { schemas: [LIST_RESPONSE], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
+
+/** SCIM semantics for /Users, independent of HTTP and of the storage engine. */
+export class UsersService {
+  constructor(
+    private readonly store: ScimStore,
+    private readonly catalog: SchemaCatalog,
+    private readonly limits: PagingLimits,
+    private readonly onUnknownUrns?: UnknownUrnListener,
+  ) {}
+
+  private get type() {
+    return this.catalog.resourceType('User');
+  }
+
+  async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
+    const parsed = parseResourceBody(this.type, body);
+    // Okta always sends active; when a client does not, a new user is active (never the reverse).
+    const data: JsonObject = { ...parsed.data, active: parsed.data.active ?? true };
+    try {
+      const record = await this.store.users.create(data);
+      this.reportUnknown(parsed.unknownUrns, data.userName);
+      return this.result(record, [], context);
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+  }
+
+  async get(id: string, projection: Projection, context: RequestContext): Promise<ResourceResult> {
+    const record = await this.store.users.get(id);
+    if (!record) throw notFound(`User ${id} not found.`);
+    const groups = projection.wants('groups') ? ((await this.store.users.groupsOf([id])).get(id) ?? []) : undefined;
+    const result = this.result(record, groups, context);
+    return { ...result, resource: projection.apply(result.resource) };
+  }
+
+  async list(input: unknown, context: RequestContext): Promise<JsonObject> {
+    const { query, projection } = parseListRequest(this.type, input, this.limits);
+    const page = await this.store.users.list(query);
+    const groups = projection.wants('groups') && page.items.length > 0 ? await this.store.users.groupsOf(page.items.map((u) => u.id)) : undefined;
+    const resources = page.items.map((record) =>
+      projection.apply(renderUser(this.type, record, groups ? (groups.get(record.id) ?? []) : undefined, context.baseUrl)),
+    );
+    return listResponse(page.totalResults, query.startIndex, resources);
+  }
+
+  /** Full replace of writable attributes; a missing `active` keeps the current status (doc §6). */
+  async replace(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
+    const parsed = parseResourceBody(this.type, body);
+    const record = await this.write(id, context, (current) => ({ ...parsed.data, active: parsed.data.active ?? current.data.active ?? true }));
+    this.reportUnknown(parsed.unknownUrns, record.data.userName);
+    return this.resultWithGroups(record, context);
+  }
+
+  async patch(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
+    const operations = parsePatchRequest(this.type, body);
+    const record = await this.write(id, context, (current) => applyResourcePatch(this.type, current.data, operations));
+    return this.resultWithGroups(record, context);
+  }
+
+  async delete(id: string, context: RequestContext): Promise<void> {
+    let deleted: boolean;
+    try {
+      deleted = await this.store.users.delete(id, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+    if (!deleted) throw notFound(`User ${id} not found.`);
+  }
+
+  private async write(id: string, context: RequestContext, mutate: (current: UserRecord) => JsonObject): Promise<UserRecord> {
+    let record: UserRecord | undefined;
+    try {
+      record = await this.store.users.update(id, mutate, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+    } catch (error) {
+      throw translateStoreError(error);
+    }
+    if (!record) throw notFound(`User ${id} not found.`);
+    return record;
+  }
+
+  private async resultWithGroups(record: UserRecord, context: RequestContext): Promise<ResourceResult> {
+    const groups = (await this.store.users.groupsOf([record.id])).get(record.id) ?? [];
+    return this.result(record, groups, context);
+  }
+
+  private result(record: UserRecord, groups: readonly GroupRef[] | undefined, context: RequestContext): ResourceResult {
+    return { id: record.id, version: record.version, resource: renderUser(this.type, record, groups, context.baseUrl) };
+  }
+
+  private reportUnknown(urns: readonly string[], userName: unknown): void {
+    if (urns.length > 0) this.onUnknownUrns?.(urns, String(userName));
+  }
+}

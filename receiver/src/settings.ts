@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected an integer from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const hashList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== ''),
+  )
+  .pipe(z.array(z.string().regex(SHA256_HEX, 'expected comma-separated lower-case hex SHA-256 digests (64 characters each)')));
+
+/** Every environment variable the receiver reads; README's table mirrors this. */
+const Environment = z.object({
+  PORT: integer(0, 65535).default(8080),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  SQLITE_FILE: z.string().trim().min(1).optional(),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SCIM_TOKEN_SHA256: hashList.optional(),
+  METRICS_TOKEN_SHA256: hashList.optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL such as https://scim.example.com' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: integer(0, 10_000_000).default(60_000),
+  SCIM_DEFAULT_PAGE_SIZE: integer(1, 10_000).default(100),
+  SCIM_MAX_PAGE_SIZE: integer(1, 10_000).default(1000),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+});
+
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  readonly sqliteFile: string;
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Token digests handed over by infrastructure code; listed as managed by code. */
+  readonly tokenHashes: readonly string[];
+  readonly metricsTokenHashes: readonly string[];
+  readonly publicUrl?: string;
+  readonly logLevel: string;
+  readonly bodyLimitBytes: number;
+  /** Requests per minute per credential; 0 disables rate limiting. */
+  readonly rateLimitPerMinute: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid receiver configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Reads settings from environment variables, reporting every invalid variable at once. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const input = Object.fromEntries(Object.keys(Environment.shape).flatMap((k) => (env[k] !== undefined && env[k] !== '' ? [[k, env[k]]] : [])));
+  const parsed = Environment.safeParse(input);
+  if (!parsed.success) {
+    throw new SettingsError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        return `${name}: ${issue.message} (got ${JSON.stringify(input[name])})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  if (e.SCIM_DEFAULT_PAGE_SIZE > e.SCIM_MAX_PAGE_SIZE) {
+    throw new SettingsError([`SCIM_DEFAULT_PAGE_SIZE: must not exceed SCIM_MAX_PAGE_SIZE (${e.SCIM_MAX_PAGE_SIZE})`]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    sqliteFile: resolve(e.SQLITE_FILE ?? `${e.DATA_DIR}/receiver.db`),
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    tokenHashes: e.SCIM_TOKEN_SHA256 ?? [],
+    metricsTokenHashes: e.METRICS_TOKEN_SHA256 ?? [],
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    defaultPageSize: e.SCIM_DEFAULT_PAGE_SIZE,
+    maxPageSize: e.SCIM_MAX_PAGE_SIZE,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

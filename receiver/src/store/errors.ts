@@ -1,0 +1,23 @@
+/** A write would break a uniqueness rule (userName, group displayName). */
+export class UniqueViolationError extends Error {
+  constructor(readonly field: 'userName' | 'displayName', readonly value: string) {
+    super(`${field} "${value}" is already taken`);
+    this.name = 'UniqueViolationError';
+  }
+}
+
+/** A membership write names users that do not exist. */
+export class UnknownMembersError extends Error {
+  constructor(readonly ids: readonly string[]) {
+    super(`unknown member ids: ${ids.join(', ')}`);
+    this.name = 'UnknownMembersError';
+  }
+}
+
+/** If-Match named a version other than the stored one. */
+export class VersionMismatchError extends Error {
+  constructor(readonly current: number) {
+    super(`resource is at version ${current}`);
+    this.name = 'VersionMismatchError';
+  }
+}

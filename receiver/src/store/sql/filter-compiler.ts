@@ -1,0 +1,244 @@
+import type { RawBuilder, SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import { invalidFilter } from '../../scim/errors';
+import type { AttributeRef } from '../../scim/resource-types';
+import { leafOf } from '../../scim/resource-types';
+import type { AttributeDefinition } from '../../scim/schema-definitions';
+import type { CompareOperator, ResolvedFilter, SortSpec } from '../query';
+
+type Expr = RawBuilder<unknown>;
+type Predicate = RawBuilder<SqlBool>;
+
+/** The dialect-specific SQL a filter needs; everything else is shared. */
+export interface SqlJsonDialect {
+  /** Scalar at a JSON path of a JSON column (null when absent). */
+  jsonScalar(column: Expr, path: readonly string[]): Expr;
+  /** EXISTS over the elements of a JSON array, `predicate` built against the element alias. */
+  jsonArrayExists(column: Expr, path: readonly string[], predicate: (element: Expr) => Predicate): Predicate;
+  /** Scalar at a path inside an array element produced by jsonArrayExists (empty path: the element itself). */
+  elementScalar(element: Expr, path: readonly string[]): Expr;
+  /** Position-based string helpers (case handled by the caller). */
+  contains(haystack: Expr, needle: Expr): Predicate;
+  startsWith(haystack: Expr, needle: Expr): Predicate;
+  endsWith(haystack: Expr, needle: Expr): Predicate;
+  /** JSON booleans come back as 1/0 in SQLite and as text in PostgreSQL. */
+  booleanLiteral(value: boolean): Expr;
+}
+
+/** Everything dialect-specific the SQL store needs besides filters. */
+export interface SqlStoreDialect extends SqlJsonDialect {
+  /** A subquery `SELECT value FROM …` over a list of strings bound as one parameter. */
+  textList(values: readonly string[]): Expr;
+  /** The column a unique-constraint violation is about, or undefined when `error` is something else. */
+  uniqueViolationColumn(error: unknown): string | undefined;
+}
+
+/** How a resource table exposes an attribute: an indexed column, a related-table subquery, or JSON. */
+export type AttributeLocation =
+  | { readonly kind: 'column'; readonly expr: Expr; readonly preLowered?: boolean }
+  | { readonly kind: 'constant'; readonly value: string }
+  | {
+      readonly kind: 'relation';
+      /** EXISTS over related rows; `sub` maps a sub-attribute name (value, display, type…) to an expression. */
+      readonly exists: (predicate: (sub: (name: string) => Expr | undefined) => Predicate) => Predicate;
+    }
+  | { readonly kind: 'json' };
+
+export interface ResourceTableMapping {
+  readonly dataColumn: Expr;
+  /** Where an attribute is stored; `json` means inside dataColumn. */
+  locate(ref: AttributeRef): AttributeLocation;
+}
+
+function jsonPathOf(ref: AttributeRef, includeSub: boolean): string[] {
+  const path: string[] = [];
+  if (ref.inExtension) path.push(ref.schema);
+  path.push(ref.attribute.name);
+  if (includeSub && ref.subAttribute) path.push(ref.subAttribute.name);
+  return path;
+}
+
+function isCaseInsensitiveString(def: AttributeDefinition): boolean {
+  return (def.type === 'string' || def.type === 'reference') && !def.caseExact;
+}
+
+/** Where a reference inside a value path (`emails[type eq "work"]`) is evaluated. */
+type ElementScope =
+  | { readonly kind: 'json'; readonly element: Expr }
+  | { readonly kind: 'relation'; readonly sub: (name: string) => Expr | undefined };
+
+interface Operand {
+  readonly expr: Expr;
+  /** The column already holds lower-cased text (userName, group displayName): lower-case the value in JS. */
+  readonly preLowered: boolean;
+}
+
+export class FilterCompiler {
+  constructor(
+    private readonly dialect: SqlJsonDialect,
+    private readonly mapping: ResourceTableMapping,
+  ) {}
+
+  compile(filter: ResolvedFilter): Predicate {
+    return this.compileIn(filter, undefined);
+  }
+
+  /** ORDER BY expression for a sort attribute. */
+  sortExpression(sort: SortSpec): Expr {
+    const location = this.mapping.locate(sort.attr);
+    const leaf = leafOf(sort.attr);
+    let expr: Expr;
+    let preLowered = false;
+    switch (location.kind) {
+      case 'column':
+        expr = location.expr;
+        preLowered = location.preLowered === true;
+        break;
+      case 'constant':
+        expr = sql.lit(location.value);
+        break;
+      case 'relation':
+        throw invalidFilter(`Cannot sort by '${sort.attr.attribute.name}'.`);
+      case 'json':
+        if (sort.attr.attribute.multiValued) {
+          // RFC 7644 §3.4.2.3 sorts multi-valued attributes by their primary value; the first one stands in.
+          const sub = sort.attr.attribute.type === 'complex' ? [sort.attr.subAttribute?.name ?? 'value'] : [];
+          expr = this.dialect.jsonScalar(this.mapping.dataColumn, [...jsonPathOf(sort.attr, false), '0', ...sub]);
+        } else {
+          expr = this.dialect.jsonScalar(this.mapping.dataColumn, jsonPathOf(sort.attr, true));
+        }
+    }
+    return isCaseInsensitiveString(leaf) && !preLowered ? sql`lower(${expr})` : expr;
+  }
+
+  private compileIn(filter: ResolvedFilter, scope: ElementScope | undefined): Predicate {
+    switch (filter.kind) {
+      case 'and':
+      case 'or': {
+        const parts = filter.filters.map((f) => this.compileIn(f, scope));
+        return sql<SqlBool>`(${sql.join(parts, sql.raw(filter.kind === 'and' ? ' AND ' : ' OR '))})`;
+      }
+      case 'not':
+        return sql<SqlBool>`(NOT ${this.compileIn(filter.filter, scope)})`;
+      case 'valuePath':
+        return this.valuePath(filter.attr, filter.filter);
+      case 'present':
+        return this.withOperand(filter.attr, scope, (operand) => sql<SqlBool>`(${operand.expr} IS NOT NULL)`);
+      case 'compare':
+        return this.withOperand(filter.attr, scope, (operand) =>
+          this.comparison(operand, leafOf(filter.attr), filter.op, filter.value),
+        );
+    }
+  }
+
+  private valuePath(ref: AttributeRef, inner: ResolvedFilter): Predicate {
+    const location = this.mapping.locate(ref);
+    if (location.kind === 'relation') return location.exists((sub) => this.compileIn(inner, { kind: 'relation', sub }));
+    if (location.kind === 'json' && ref.attribute.multiValued) {
+      return this.dialect.jsonArrayExists(this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
+        this.compileIn(inner, { kind: 'json', element }),
+      );
+    }
+    throw invalidFilter(`'${ref.attribute.name}' is not a multi-valued attribute; it cannot take a value filter.`);
+  }
+
+  /**
+   * Builds `test` against the value(s) `ref` designates. Multi-valued attributes become an EXISTS over
+   * their elements ("any value matches", RFC 7644 §3.4.2.2).
+   */
+  private withOperand(ref: AttributeRef, scope: ElementScope | undefined, test: (operand: Operand) => Predicate): Predicate {
+    if (scope) return test({ expr: this.scopedValue(scope, ref.subAttribute?.name), preLowered: false });
+    const location = this.mapping.locate(ref);
+    switch (location.kind) {
+      case 'column':
+        return test({ expr: location.expr, preLowered: location.preLowered === true });
+      case 'constant':
+        return test({ expr: sql.val(location.value), preLowered: false });
+      case 'relation':
+        return location.exists((sub) => test({ expr: this.relationValue(sub, ref.subAttribute?.name), preLowered: false }));
+      case 'json': {
+        if (!ref.attribute.multiValued) {
+          return test({ expr: this.dialect.jsonScalar(this.mapping.dataColumn, jsonPathOf(ref, true)), preLowered: false });
+        }
+        const subPath = ref.attribute.type === 'complex' ? [ref.subAttribute?.name ?? 'value'] : [];
+        return this.dialect.jsonArrayExists(this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
+          test({ expr: this.dialect.elementScalar(element, subPath), preLowered: false }),
+        );
+      }
+    }
+  }
+
+  private scopedValue(scope: ElementScope, subName: string | undefined): Expr {
+    if (scope.kind === 'relation') return this.relationValue(scope.sub, subName);
+    return this.dialect.elementScalar(scope.element, subName ? [subName] : []);
+  }
+
+  private relationValue(sub: (name: string) => Expr | undefined, subName: string | undefined): Expr {
+    const name = subName ?? 'value';
+    const expr = sub(name);
+    if (!expr) throw invalidFilter(`Cannot filter on sub-attribute '${name}'.`);
+    return expr;
+  }
+
+  private comparison(operand: Operand, leaf: AttributeDefinition, op: CompareOperator, value: string | number | boolean | null): Predicate {
+    const raw = operand.expr;
+    if (value === null) {
+      if (op === 'eq') return sql<SqlBool>`(${raw} IS NULL)`;
+      if (op === 'ne') return sql<SqlBool>`(${raw} IS NOT NULL)`;
+      throw invalidFilter(`Operator '${op}' cannot compare with null.`);
+    }
+    // ne is "not eq": an absent attribute is "not equal" (the null-safe eq below is false, never NULL).
+    if (op === 'ne') return sql<SqlBool>`(NOT ${this.comparison(operand, leaf, 'eq', value)})`;
+
+    let expr: Expr = raw;
+    let param: Expr;
+    if (leaf.type === 'boolean') {
+      param = this.dialect.booleanLiteral(value === true);
+    } else if (typeof value === 'number' && (leaf.type === 'integer' || leaf.type === 'decimal')) {
+      param = sql.val(value);
+    } else if (isCaseInsensitiveString(leaf)) {
+      const text = String(value);
+      if (operand.preLowered) {
+        param = sql.val(text.toLowerCase());
+      } else {
+        expr = sql`lower(${raw})`;
+        param = sql`lower(${sql.val(text)})`;
+      }
+    } else if (leaf.type === 'dateTime') {
+      const time = Date.parse(String(value));
+      param = sql.val(Number.isNaN(time) ? String(value) : new Date(time).toISOString());
+    } else {
+      param = sql.val(String(value));
+    }
+
+    let test: Predicate;
+    switch (op) {
+      case 'eq':
+        test = sql<SqlBool>`${expr} = ${param}`;
+        break;
+      case 'co':
+        test = this.dialect.contains(expr, param);
+        break;
+      case 'sw':
+        test = this.dialect.startsWith(expr, param);
+        break;
+      case 'ew':
+        test = this.dialect.endsWith(expr, param);
+        break;
+      case 'gt':
+        test = sql<SqlBool>`${expr} > ${param}`;
+        break;
+      case 'ge':
+        test = sql<SqlBool>`${expr} >= ${param}`;
+        break;
+      case 'lt':
+        test = sql<SqlBool>`${expr} < ${param}`;
+        break;
+      case 'le':
+        test = sql<SqlBool>`${expr} <= ${param}`;
+        break;
+    }
+    if (operand.preLowered && op === 'eq') return test; // keeps `user_name_lower = ?` a plain index lookup
+    return sql<SqlBool>`(${raw} IS NOT NULL AND ${test})`;
+  }
+}

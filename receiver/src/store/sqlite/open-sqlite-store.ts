@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { SqlScimStore } from '../sql/sql-store';
+import type { Tables } from '../sql/tables';
+import { sqliteMigrations } from './migrations';
+import { sqliteDialect } from './sqlite-dialect';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its directory is created when missing. */
+  readonly file: string;
+  /**
+   * FULL (default): a committed write survives power loss, not just a process crash.
+   * NORMAL trades that for fewer fsyncs (still safe against process crashes in WAL mode).
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** better-sqlite3 statements are reusable; Kysely prepares per query, so keep the compiled ones. */
+function withStatementCache(db: Database.Database, capacity = 512): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string): SqliteStatement {
+      let statement = cache.get(sqlText);
+      if (!statement) {
+        statement = db.prepare(sqlText);
+        if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+        cache.set(sqlText, statement);
+      }
+      return statement as unknown as SqliteStatement;
+    },
+  };
+}
+
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlScimStore> {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const database = new Database(options.file);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const migrator = new Migrator({ db, provider: sqliteMigrations });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
+  }
+  return new SqlScimStore(db, sqliteDialect, async () => {
+    await db.destroy();
+  });
+}

@@ -1,0 +1,32 @@
+import type { RawBuilder, SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import type { SqlStoreDialect } from '../sql/filter-compiler';
+
+/** `$."a"."b"`: every key quoted, so URNs (with colons) and `$ref` are safe path segments. */
+export function sqliteJsonPath(path: readonly string[]): string {
+  return '$' + path.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `."${p.replace(/"/g, '')}"`)).join('');
+}
+
+let aliasCounter = 0;
+
+export const sqliteDialect: SqlStoreDialect = {
+  jsonScalar: (column, path) => sql`json_extract(${column}, ${sqliteJsonPath(path)})`,
+  jsonArrayExists(column, path, predicate) {
+    // Distinct aliases keep nested EXISTS unambiguous.
+    const alias = sql.raw(`je${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`);
+    return sql<SqlBool>`EXISTS (SELECT 1 FROM json_each(${column}, ${sqliteJsonPath(path)}) AS ${alias} WHERE ${predicate(alias)})`;
+  },
+  elementScalar: (element, path) =>
+    path.length === 0 ? sql`${element}.value` : sql`json_extract(${element}.value, ${sqliteJsonPath(path)})`,
+  contains: (haystack, needle) => sql<SqlBool>`instr(${haystack}, ${needle}) > 0`,
+  startsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, 1, length(${needle})) = ${needle}`,
+  endsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, -length(${needle})) = ${needle}`,
+  booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
+  textList: (values) => sql`SELECT value FROM json_each(${JSON.stringify(values)})`,
+  uniqueViolationColumn(error) {
+    if (!(error instanceof Error) || (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+    // "UNIQUE constraint failed: scim_users.user_name_lower"
+    const match = /UNIQUE constraint failed: [\w]+\.(\w+)/.exec(error.message);
+    return match?.[1] ?? 'unknown';
+  },
+};
