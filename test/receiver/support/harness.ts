@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256Hex } from '../../../receiver/src/auth/tokens';
+import type { RunningReceiver } from '../../../receiver/src/server';
+import { createLogger, startReceiver } from '../../../receiver/src/server';
+import { loadSettings } from '../../../receiver/src/settings';
+
+export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
+export const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const PATCH_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const LIST_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const ERROR_URN = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export interface Response<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Raw body text (sent as is). */
+  raw?: string;
+  headers?: Record<string, string>;
+  token?: string | null;
+}
+
+/** A receiver on a fresh SQLite file in a temp directory, with a known bearer token. */
+export class TestReceiver {
+  private constructor(
+    readonly receiver: RunningReceiver,
+    readonly dir: string,
+    readonly baseUrl: string,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TestReceiver> {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-test-'));
+    const settings = loadSettings({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      SCIM_TOKEN_SHA256: sha256Hex(TOKEN),
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
+    const receiver = await startReceiver(settings, { print: () => undefined, logger: createLogger('silent') });
+    return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`);
+  }
+
+  get store() {
+    return this.receiver.store;
+  }
+
+  async stop(): Promise<void> {
+    await this.receiver.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Response<T>> {
+    const headers: Record<string, string> = { accept: 'application/scim+json', ...options.headers };
+    if (options.token !== null) headers.authorization = `Bearer ${options.token ?? TOKEN}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) body = options.raw;
+    else if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+      headers['content-type'] = 'application/scim+json; charset=utf-8';
+    }
+    const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
+    const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  get = <T = any>(path: string, options?: RequestOptions) => this.request<T>('GET', path, options);
+  post = <T = any>(path: string, body: unknown, options?: RequestOptions) => this.request<T>('POST', path, { ...options, body });
+  put = <T = any>(path: string, body: unknown, options?: RequestOptions) => this.request<T>('PUT', path, { ...options, body });
+  patch = <T = any>(path: string, body: unknown, options?: RequestOptions) => this.request<T>('PATCH', path, { ...options, body });
+  delete = <T = any>(path: string, options?: RequestOptions) => this.request<T>('DELETE', path, options);
+
+  /** Creates a user the way Okta does and returns the created resource. */
+  async createUser(userName: string, extra: Record<string, unknown> = {}): Promise<any> {
+    const response = await this.post('/Users', oktaUser(userName, extra));
+    if (response.status !== 201) throw new Error(`create ${userName}: ${response.status} ${response.text}`);
+    return response.body;
+  }
+
+  async createGroup(displayName: string, members: string[] = []): Promise<any> {
+    const response = await this.post('/Groups', {
+      schemas: [GROUP_URN],
+      displayName,
+      members: members.map((value) => ({ value })),
+    });
+    if (response.status !== 201) throw new Error(`create group ${displayName}: ${response.status} ${response.text}`);
+    return response.body;
+  }
+}
+
+/** The POST /Users body of Okta's SCIM 2.0 reference (behaviour doc §4). */
+export function oktaUser(userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const [given = 'Test', family = 'User'] = userName.split('@')[0]!.split('.');
+  return {
+    schemas: [USER_URN],
+    userName,
+    name: { givenName: given, familyName: family },
+    emails: [{ primary: true, value: userName, type: 'work' }],
+    displayName: `${given} ${family}`,
+    locale: 'en-US',
+    externalId: `00u${Math.random().toString(36).slice(2, 12)}`,
+    groups: [],
+    password: 'x7#Qp2!z',
+    active: true,
+    ...extra,
+  };
+}
+
+export function patchOp(...operations: Record<string, unknown>[]) {
+  return { schemas: [PATCH_URN], Operations: operations };
+}
+
+export function expectScimError(response: Response, status: number, scimType?: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+  expect(response.body).toMatchObject({ schemas: [ERROR_URN], status: String(status) });
+  expect(typeof response.body.detail).toBe('string');
+  expect(response.body.detail.length).toBeGreaterThan(0);
+  if (scimType) expect(response.body.scimType).toBe(scimType);
+  else expect(response.body.scimType).toBeUndefined();
+}
