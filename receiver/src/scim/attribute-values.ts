@@ -4,6 +4,11 @@ import { invalidValue } from './errors';
 
 export type JsonObject = Record<string, unknown>;
 
+/** Deep copy of JSON data (stored resources are JSON by construction). */
+export function cloneJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ResolvedFilter } from '../store/query';
 import type { GroupChange, ResourceData } from '../store/types';
 import type { JsonObject } from './attribute-values';
-import { isPlainObject, normalizeValue } from './attribute-values';
+import { cloneJson, isPlainObject, normalizeValue } from './attribute-values';
 import { invalidFilter, invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors';
 import { matchesElement, parseValueFilter } from './filter';
 import type { AttributeRef, ResourceType } from './resource-types';
@@ -99,7 +99,7 @@ export function parsePatchPath(type: ResourceType, path: string): PatchPath {
 
 /** Applies PATCH operations to a user's data (RFC 7644 §3.5.2), returning new data. */
 export function applyResourcePatch(type: ResourceType, data: ResourceData, operations: readonly PatchOperation[]): ResourceData {
-  const doc = structuredClone(data);
+  const doc = cloneJson(data);
   for (const operation of operations) {
     const { op, path, value } = operation;
     if (!path) {
@@ -237,10 +237,13 @@ function setOrDelete(object: JsonObject, key: string, value: unknown): void {
 
 /** RFC 7643 §2.4: at most one `primary: true`; the newest one wins. */
 function enforceSinglePrimary(values: unknown[], incoming: readonly unknown[]): unknown[] {
-  const newPrimary = [...incoming].reverse().find((v) => isPlainObject(v) && v.primary === true);
-  const keep = newPrimary ?? [...values].reverse().find((v) => isPlainObject(v) && v.primary === true);
-  if (!keep) return values;
-  return values.map((v) => (isPlainObject(v) && v !== keep && v.primary === true ? { ...v, primary: false } : v));
+  const isPrimary = (v: unknown) => isPlainObject(v) && v.primary === true;
+  const newPrimary = [...incoming].reverse().find(isPrimary);
+  // The element to keep, found in `values` by content: an incoming duplicate was not appended twice.
+  let keepIndex = newPrimary === undefined ? -1 : values.findLastIndex((v) => v === newPrimary || isDeepStrictEqual(v, newPrimary));
+  if (keepIndex < 0) keepIndex = values.findLastIndex(isPrimary);
+  if (keepIndex < 0) return values;
+  return values.map((v, i) => (i !== keepIndex && isPrimary(v) ? { ...(v as JsonObject), primary: false } : v));
 }
 
 /** Equality pairs of a filter made only of `eq` and `and` (used to create the element a filter names). */

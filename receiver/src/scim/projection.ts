@@ -1,5 +1,5 @@
 import type { JsonObject } from './attribute-values';
-import { isPlainObject } from './attribute-values';
+import { cloneJson, isPlainObject } from './attribute-values';
 import type { ResourceType } from './resource-types';
 import { resolveAttributePath, splitUrn } from './resource-types';
 
@@ -42,7 +42,7 @@ export class Projection {
       out = { schemas: resource.schemas, id: resource.id };
       for (const selector of this.include) copySelected(resource, out, selector);
     } else {
-      out = structuredClone(resource);
+      out = cloneJson(resource);
     }
     for (const selector of this.exclude) removeSelected(out, selector);
     return out;

@@ -5,6 +5,7 @@ import { sha256Hex } from '../../../receiver/src/auth/tokens';
 import type { RunningReceiver } from '../../../receiver/src/server';
 import { createLogger, startReceiver } from '../../../receiver/src/server';
 import { loadSettings } from '../../../receiver/src/settings';
+import type { Logger } from 'pino';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 export const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -37,7 +38,7 @@ export class TestReceiver {
     readonly baseUrl: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestReceiver> {
+  static async start(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestReceiver> {
     const dir = mkdtempSync(join(tmpdir(), 'scim-test-'));
     const settings = loadSettings({
       PORT: '0',
@@ -47,7 +48,7 @@ export class TestReceiver {
       LOG_LEVEL: 'silent',
       ...env,
     });
-    const receiver = await startReceiver(settings, { print: () => undefined, logger: createLogger('silent') });
+    const receiver = await startReceiver(settings, { print: () => undefined, logger });
     return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`);
   }
 
