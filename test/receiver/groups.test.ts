@@ -2,7 +2,7 @@
 import { GROUP_URN, TestReceiver, expectScimError, patchOp } from './support/harness';
 
 let r: TestReceiver;
-let users: { id: string; userName: string }[] = [];
+const users: { id: string; userName: string }[] = [];
 
 beforeAll(async () => {
   r = await TestReceiver.start();

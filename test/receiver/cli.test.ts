@@ -1,0 +1,170 @@
+/**
+ * The receiver as `npm start` runs it: the compiled entry point in its own process, on a real SQLite
+ * file, with first-start token bootstrap, restarts, bad settings, signals and crash durability.
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sha256Hex } from '../../receiver/src/auth/tokens';
+import { oktaUser } from './support/harness';
+
+const ROOT = resolve(__dirname, '../..');
+const ENTRY = join(ROOT, 'receiver/dist/main.js');
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  baseUrl: string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (err += String(d)));
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 15 s; stdout=${out} stderr=${err}`)), 15_000);
+    const check = () => {
+      const match = /SCIM base URL: (http:\/\/\S+)/.exec(out);
+      if (match && /SCIM (bearer token|tokens)/.test(out)) {
+        clearTimeout(timer);
+        resolveStart({ child, stdout: () => out, stderr: () => err, baseUrl: match[1]!, exited });
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}; stdout=${out} stderr=${err}`));
+    });
+  });
+}
+
+async function stop(started: Started, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  started.child.kill(signal);
+  return started.exited;
+}
+
+function tokenOf(stdout: string): string {
+  const match = /SCIM bearer token \(shown once; only its SHA-256 is stored\): (\S+)/.exec(stdout);
+  if (!match) throw new Error(`no token in ${stdout}`);
+  return match[1]!;
+}
+
+async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+let dir: string;
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build', '-w', 'receiver'], { cwd: ROOT, stdio: 'pipe' });
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'scim-cli-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('on first start creates the data directory, prints the base URL and a token once, and stores only its hash', async () => {
+  const dataDir = join(dir, 'data');
+  const first = await start({ DATA_DIR: dataDir });
+  const token = tokenOf(first.stdout());
+  expect(first.baseUrl).toMatch(/^http:\/\/localhost:\d+\/scim\/v2$/);
+  expect(existsSync(join(dataDir, 'receiver.db'))).toBe(true);
+  const created = await call(first.baseUrl, token, 'POST', '/Users', oktaUser('persist.me@example.com'));
+  expect(created.status).toBe(201);
+  expect(await stop(first)).toBe(0);
+
+  // Neither the database nor its WAL holds the plaintext token; its SHA-256 is there.
+  const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1')).join('');
+  expect(files).not.toContain(token);
+  expect(files).toContain(sha256Hex(token));
+  expect(first.stdout().split(token).length - 1).toBe(1);
+
+  const second = await start({ DATA_DIR: dataDir });
+  expect(second.stdout()).not.toMatch(/SCIM bearer token/);
+  expect(second.stdout()).toMatch(/SCIM tokens: 1 active/);
+  const read = await call(second.baseUrl, token, 'GET', `/Users/${created.body.id}`);
+  expect(read.status).toBe(200);
+  expect(read.body.userName).toBe('persist.me@example.com');
+  expect(await stop(second)).toBe(0);
+});
+
+it('with SCIM_TOKEN_SHA256 creates no token and accepts any of the given hashes', async () => {
+  const started = await start({ DATA_DIR: dir, SCIM_TOKEN_SHA256: `${sha256Hex('first-secret')}, ${sha256Hex('second-secret')}` });
+  expect(started.stdout()).not.toMatch(/SCIM bearer token/);
+  expect((await call(started.baseUrl, 'first-secret', 'GET', '/Users')).status).toBe(200);
+  expect((await call(started.baseUrl, 'second-secret', 'GET', '/Users')).status).toBe(200);
+  expect((await call(started.baseUrl, 'third-secret', 'GET', '/Users')).status).toBe(401);
+  expect(await stop(started)).toBe(0);
+});
+
+it('refuses invalid settings, naming every bad variable, with exit code 2', async () => {
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, PORT: 'eighty', BODY_LIMIT_BYTES: '12', SCIM_TOKEN_SHA256: 'not-a-hash', PUBLIC_URL: 'ftp://x' },
+  });
+  let err = '';
+  child.stderr.on('data', (d) => (err += String(d)));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  expect(code).toBe(2);
+  expect(err).toMatch(/PORT: expected an integer/);
+  expect(err).toMatch(/BODY_LIMIT_BYTES:/);
+  expect(err).toMatch(/SCIM_TOKEN_SHA256: expected comma-separated lower-case hex SHA-256/);
+  expect(err).toMatch(/PUBLIC_URL:/);
+});
+
+it('keeps every acknowledged write across a crash (SIGKILL)', async () => {
+  const started = await start({ DATA_DIR: dir });
+  const token = tokenOf(started.stdout());
+  const ids: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const created = await call(started.baseUrl, token, 'POST', '/Users', oktaUser(`crash.${i}@example.com`));
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+  }
+  const group = await call(started.baseUrl, token, 'POST', '/Groups', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+    displayName: 'Survivors',
+    members: ids.map((value) => ({ value })),
+  });
+  expect(group.status).toBe(201);
+  expect(await stop(started, 'SIGKILL')).toBeNull();
+
+  const restarted = await start({ DATA_DIR: dir });
+  const list = await call(restarted.baseUrl, token, 'GET', '/Users?count=100');
+  expect(list.body.totalResults).toBe(25);
+  const survivors = await call(restarted.baseUrl, token, 'GET', `/Groups/${group.body.id}`);
+  expect(survivors.body.members).toHaveLength(25);
+  expect(await stop(restarted)).toBe(0);
+});
+
+it('shuts down gracefully on SIGTERM, answering the requests already in flight', async () => {
+  const started = await start({ DATA_DIR: dir });
+  const token = tokenOf(started.stdout());
+  const inFlight = Array.from({ length: 20 }, (_, i) => call(started.baseUrl, token, 'POST', '/Users', oktaUser(`flight.${i}@example.com`)));
+  await new Promise((r) => setTimeout(r, 5));
+  started.child.kill('SIGTERM');
+  const results = await Promise.allSettled(inFlight);
+  // Every request either completed with 201 or was refused before it started; none failed half-way.
+  for (const result of results) {
+    if (result.status === 'fulfilled') expect([201, 503]).toContain(result.value.status);
+  }
+  expect(await started.exited).toBe(0);
+  expect(started.stdout()).toMatch(/shutting down/);
+});
