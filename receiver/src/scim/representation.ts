@@ -1,4 +1,4 @@
-import type { GroupRecord, GroupRef, UserRecord } from '../store/types';
+import type { GroupRecord, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { schemasOf } from './resource-body';
 import type { ResourceType } from './resource-types';
@@ -25,7 +25,8 @@ function meta(kind: 'User' | 'Group', record: UserRecord | GroupRecord, location
 }
 
 /** RFC 7643 representation of a user; `groups` is computed from memberships. */
-export function renderUser(type: ResourceType, record: UserRecord, groups: readonly GroupRef[] | undefined, baseUrl: string): JsonObject {
+export function renderUser(type: ResourceType, record: UserRecord, baseUrl: string): JsonObject {
+  const groups = record.groups;
   const { userName, externalId, ...rest } = record.data;
   return {
     schemas: schemasOf(type, record.data),

@@ -1,5 +1,5 @@
 import { UniqueViolationError, VersionMismatchError } from '../store/errors';
-import type { GroupRef, ScimStore, UserRecord } from '../store/types';
+import type { ScimStore, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { ScimError, notFound, uniqueness } from './errors';
 import type { PagingLimits } from './list-request';
@@ -60,27 +60,23 @@ export class UsersService {
     try {
       const record = await this.store.users.create(data);
       this.reportUnknown(parsed.unknownUrns, data.userName);
-      return this.result(record, [], context);
+      return this.result({ ...record, groups: [] }, context);
     } catch (error) {
       throw translateStoreError(error);
     }
   }
 
   async get(id: string, projection: Projection, context: RequestContext): Promise<ResourceResult> {
-    const record = await this.store.users.get(id);
+    const record = await this.store.users.get(id, { groups: projection.wants('groups') });
     if (!record) throw notFound(`User ${id} not found.`);
-    const groups = projection.wants('groups') ? ((await this.store.users.groupsOf([id])).get(id) ?? []) : undefined;
-    const result = this.result(record, groups, context);
+    const result = this.result(record, context);
     return { ...result, resource: projection.apply(result.resource) };
   }
 
   async list(input: unknown, context: RequestContext): Promise<JsonObject> {
     const { query, projection } = parseListRequest(this.type, input, this.limits);
-    const page = await this.store.users.list(query);
-    const groups = projection.wants('groups') && page.items.length > 0 ? await this.store.users.groupsOf(page.items.map((u) => u.id)) : undefined;
-    const resources = page.items.map((record) =>
-      projection.apply(renderUser(this.type, record, groups ? (groups.get(record.id) ?? []) : undefined, context.baseUrl)),
-    );
+    const page = await this.store.users.list(query, { groups: projection.wants('groups') });
+    const resources = page.items.map((record) => projection.apply(renderUser(this.type, record, context.baseUrl)));
     return listResponse(page.totalResults, query.startIndex, resources);
   }
 
@@ -89,13 +85,13 @@ export class UsersService {
     const parsed = parseResourceBody(this.type, body);
     const record = await this.write(id, context, (current) => ({ ...parsed.data, active: parsed.data.active ?? current.data.active ?? true }));
     this.reportUnknown(parsed.unknownUrns, record.data.userName);
-    return this.resultWithGroups(record, context);
+    return this.result(record, context);
   }
 
   async patch(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
     const operations = parsePatchRequest(this.type, body);
     const record = await this.write(id, context, (current) => applyResourcePatch(this.type, current.data, operations));
-    return this.resultWithGroups(record, context);
+    return this.result(record, context);
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
@@ -111,7 +107,10 @@ export class UsersService {
   private async write(id: string, context: RequestContext, mutate: (current: UserRecord) => JsonObject): Promise<UserRecord> {
     let record: UserRecord | undefined;
     try {
-      record = await this.store.users.update(id, mutate, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+      record = await this.store.users.update(id, mutate, {
+        groups: true,
+        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      });
     } catch (error) {
       throw translateStoreError(error);
     }
@@ -119,13 +118,8 @@ export class UsersService {
     return record;
   }
 
-  private async resultWithGroups(record: UserRecord, context: RequestContext): Promise<ResourceResult> {
-    const groups = (await this.store.users.groupsOf([record.id])).get(record.id) ?? [];
-    return this.result(record, groups, context);
-  }
-
-  private result(record: UserRecord, groups: readonly GroupRef[] | undefined, context: RequestContext): ResourceResult {
-    return { id: record.id, version: record.version, resource: renderUser(this.type, record, groups, context.baseUrl) };
+  private result(record: UserRecord, context: RequestContext): ResourceResult {
+    return { id: record.id, version: record.version, resource: renderUser(this.type, record, context.baseUrl) };
   }
 
   private reportUnknown(urns: readonly string[], userName: unknown): void {

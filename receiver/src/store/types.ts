@@ -13,6 +13,13 @@ interface Versioned {
 export interface UserRecord extends Versioned {
   /** Every stored attribute in canonical form, including userName and active; extensions under their URN. */
   readonly data: ResourceData;
+  /** The groups the user belongs to; present only when the caller asked for them. */
+  readonly groups?: readonly GroupRef[];
+}
+
+export interface ReadUserOptions {
+  /** Load the user's group memberships (one subquery, not one query per user). */
+  readonly groups: boolean;
 }
 
 export interface MemberRecord {
@@ -48,16 +55,18 @@ export interface WriteOptions {
 export interface UserStore {
   /** Throws UniqueViolationError when userName is taken (case-insensitively). */
   create(data: ResourceData): Promise<UserRecord>;
-  get(id: string): Promise<UserRecord | undefined>;
-  list(query: ListQuery): Promise<Page<UserRecord>>;
+  get(id: string, options: ReadUserOptions): Promise<UserRecord | undefined>;
+  list(query: ListQuery, options: ReadUserOptions): Promise<Page<UserRecord>>;
   /**
    * Read-modify-write under the store's lock: `mutate` receives the current record and returns the new
    * data (or throws to abort). Returns undefined when the id is unknown.
    */
-  update(id: string, mutate: (current: UserRecord) => ResourceData, options?: WriteOptions): Promise<UserRecord | undefined>;
+  update(
+    id: string,
+    mutate: (current: UserRecord) => ResourceData,
+    options: WriteOptions & ReadUserOptions,
+  ): Promise<UserRecord | undefined>;
   delete(id: string, options?: WriteOptions): Promise<boolean>;
-  /** The groups each user belongs to. */
-  groupsOf(userIds: readonly string[]): Promise<Map<string, GroupRef[]>>;
 }
 
 export interface GroupStore {

@@ -10,6 +10,7 @@ import type {
   GroupRef,
   GroupStore,
   MemberRecord,
+  ReadUserOptions,
   ResourceData,
   ScimStore,
   TokenRecord,
@@ -140,27 +141,47 @@ class SqlUserStore implements UserStore {
     return { id: row.id, data, created: at, lastModified: at, version: 1 };
   }
 
-  async get(id: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom('scim_users').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string, options: ReadUserOptions): Promise<UserRecord | undefined> {
+    const row = await this.read(this.db, id, options.groups);
     return row ? toUserRecord(row) : undefined;
   }
 
-  async list(query: ListQuery): Promise<Page<UserRecord>> {
+  async list(query: ListQuery, options: ReadUserOptions): Promise<Page<UserRecord>> {
     let base = this.db.selectFrom('scim_users as u');
     if (query.filter) base = base.where(this.filters.compile(query.filter));
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (query.count === 0 || total === 0 || query.startIndex > total) return { totalResults: Number(total), items: [] };
+    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = base.selectAll('u');
+    if (options.groups) page = page.select(this.groupsColumn().as('groups_json'));
     if (query.sort) {
       page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     }
     const rows = await page.orderBy('u.seq').limit(query.count).offset(query.startIndex - 1).execute();
-    return { totalResults: Number(total), items: rows.map(toUserRecord) };
+    return { totalResults: await totalOf(query, rows.length, count), items: rows.map(toUserRecord) };
   }
 
-  async update(id: string, mutate: (current: UserRecord) => ResourceData, options: WriteOptions = {}): Promise<UserRecord | undefined> {
+  /** The user's groups as a JSON array text, from one correlated subquery. */
+  private groupsColumn() {
+    return this.dialect.jsonObjectArray(
+      sql`SELECT g.id AS value, g.display_name AS display FROM scim_group_members gm
+        JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq ORDER BY g.seq`,
+      ['value', 'display'],
+    ) as RawBuilder<string>;
+  }
+
+  private async read(db: Db, id: string, groups: boolean) {
+    let query = db.selectFrom('scim_users as u').selectAll('u').where('u.id', '=', id);
+    if (groups) query = query.select(this.groupsColumn().as('groups_json'));
+    return query.executeTakeFirst();
+  }
+
+  async update(
+    id: string,
+    mutate: (current: UserRecord) => ResourceData,
+    options: WriteOptions & ReadUserOptions,
+  ): Promise<UserRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await this.read(trx, id, options.groups);
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const current = toUserRecord(row);
@@ -177,7 +198,7 @@ class SqlUserStore implements UserStore {
       } catch (error) {
         throw this.translate(error, data);
       }
-      return { id, data, created: row.created, lastModified: at, version: row.version + 1 };
+      return { ...current, data, lastModified: at, version: row.version + 1 };
     });
   }
 
@@ -190,27 +211,6 @@ class SqlUserStore implements UserStore {
       await trx.deleteFrom('scim_users').where('seq', '=', row.seq).execute();
       return true;
     });
-  }
-
-  async groupsOf(userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
-    const out = new Map<string, GroupRef[]>();
-    for (const ids of chunks(userIds)) {
-      if (ids.length === 0) continue;
-      const rows = await this.db
-        .selectFrom('scim_group_members as gm')
-        .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
-        .innerJoin('scim_groups as g', 'g.seq', 'gm.group_seq')
-        .select(['u.id as userId', 'g.id as groupId', 'g.display_name as display'])
-        .where('u.id', 'in', ids)
-        .orderBy('g.seq')
-        .execute();
-      for (const row of rows) {
-        const list = out.get(row.userId) ?? [];
-        list.push({ value: row.groupId, display: row.display });
-        out.set(row.userId, list);
-      }
-    }
-    return out;
   }
 
   private translate(error: unknown, data: ResourceData): unknown {
@@ -232,14 +232,25 @@ function userColumns(data: ResourceData) {
   };
 }
 
-function toUserRecord(row: Selectable<UserRow>): UserRecord {
+function toUserRecord(row: Selectable<UserRow> & { groups_json?: string }): UserRecord {
   return {
     id: row.id,
     data: JSON.parse(row.data) as ResourceData,
     created: row.created,
     lastModified: row.last_modified,
     version: row.version,
+    ...(row.groups_json !== undefined ? { groups: JSON.parse(row.groups_json) as GroupRef[] } : {}),
   };
+}
+
+/**
+ * totalResults without a COUNT when the page itself tells it: a short page (or an empty first page)
+ * ends the result set. Okta's lookups (0 or 1 match, count=100) never pay for a second query.
+ */
+async function totalOf(query: ListQuery, rows: number, count: () => Promise<number>): Promise<number> {
+  if (rows > 0 && rows < query.count) return query.startIndex - 1 + rows;
+  if (rows === 0 && query.startIndex === 1) return 0;
+  return count();
 }
 
 class SqlGroupStore implements GroupStore {
@@ -317,14 +328,15 @@ class SqlGroupStore implements GroupStore {
   async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
     let base = this.db.selectFrom('scim_groups as g');
     if (query.filter) base = base.where(this.filters.compile(query.filter));
-    const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-    if (query.count === 0 || total === 0 || query.startIndex > total) return { totalResults: Number(total), items: [] };
+    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = base.selectAll('g');
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     const rows = await page.orderBy('g.seq').limit(query.count).offset(query.startIndex - 1).execute();
-    if (!options.members) return { totalResults: Number(total), items: rows.map((r) => toGroupRecord(r, undefined)) };
+    const totalResults = await totalOf(query, rows.length, count);
+    if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
     const members = await this.membersOfMany(rows.map((r) => r.seq));
-    return { totalResults: Number(total), items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };
+    return { totalResults, items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };
   }
 
   async modify(

@@ -22,11 +22,17 @@ export const sqliteDialect: SqlStoreDialect = {
   startsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, 1, length(${needle})) = ${needle}`,
   endsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, -length(${needle})) = ${needle}`,
   booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
+  jsonObjectArray: (select, columns) =>
+    sql`(SELECT coalesce(json_group_array(json_object(${sql.join(
+      columns.map((c) => sql`${sql.lit(c)}, s.${sql.ref(c)}`),
+    )})), '[]') FROM (${select}) AS s)`,
   textList: (values) => sql`SELECT value FROM json_each(${JSON.stringify(values)})`,
   uniqueViolationColumn(error) {
-    if (!(error instanceof Error) || (error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+    // Duck-typed, not instanceof: better-sqlite3's error class may come from another realm (test runners).
+    const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+    if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || typeof message !== 'string') return undefined;
     // "UNIQUE constraint failed: scim_users.user_name_lower"
-    const match = /UNIQUE constraint failed: [\w]+\.(\w+)/.exec(error.message);
+    const match = /UNIQUE constraint failed: [\w]+\.(\w+)/.exec(message);
     return match?.[1] ?? 'unknown';
   },
 };

@@ -1,0 +1,288 @@
+/**
+ * Okta-like load against the compiled receiver, from a separate process (this one).
+ *
+ *   npm run bench                      # 20,000 users, 20 s mixed load
+ *   BENCH_USERS=100000 npm run bench   # the same at 100,000 users
+ *
+ * Settings: BENCH_USERS, BENCH_DURATION_S, BENCH_CONCURRENCY, BENCH_SQLITE_SYNCHRONOUS (FULL|NORMAL),
+ * BENCH_NODE_ARGS (extra node arguments for the receiver, e.g. --cpu-prof).
+ * Prints one line per phase and a JSON summary (also written to bench/results/).
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SYNCHRONOUS = process.env.BENCH_SQLITE_SYNCHRONOUS ?? 'FULL';
+const TOKEN = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+let port = 0;
+
+interface Reply {
+  status: number;
+  body: string;
+}
+
+function request(method: string, path: string, body?: unknown): Promise<Reply> {
+  return new Promise((resolveReply, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: `/scim/v2${path}`,
+        agent,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          accept: 'application/scim+json',
+          ...(payload ? { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolveReply({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const ms = (n: number) => Math.round(n * 100) / 100;
+
+function userBody(i: number, extra: Record<string, unknown> = {}) {
+  const userName = `bench.user.${i}@example.com`;
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    userName,
+    name: { givenName: 'Bench', familyName: `User${i}` },
+    emails: [{ primary: true, value: userName, type: 'work' }],
+    displayName: `Bench User${i}`,
+    locale: 'en-US',
+    externalId: `00u${i.toString(36).padStart(8, '0')}`,
+    groups: [],
+    password: 'not-stored',
+    active: true,
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: `Dept ${i % 20}`, costCenter: `CC-${i % 50}` },
+    ...extra,
+  };
+}
+
+async function startReceiver(dataDir: string) {
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the receiver under load
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'receiver/dist/main.js')], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      SQLITE_SYNCHRONOUS: SYNCHRONOUS,
+      SCIM_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolveBase, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      const match = /SCIM base URL: (\S+)/.exec(out);
+      if (match) resolveBase(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+  });
+  port = Number(new URL(base).port);
+  return child;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+function rssMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: Math.round(kb('VmRSS') / 1024), peak: Math.round(kb('VmHWM') / 1024) };
+}
+
+/** Runs `task(i)` for i in [0, n) with `CONCURRENCY` workers. */
+async function pool(n: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  execBuildCheck();
+  const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'));
+  const child = await startReceiver(dataDir);
+  const summary: Record<string, unknown> = { users: USERS, durationS: DURATION_S, concurrency: CONCURRENCY, sqliteSynchronous: SYNCHRONOUS };
+  try {
+    // Seed
+    const ids: string[] = new Array(USERS);
+    let t = performance.now();
+    await pool(USERS, async (i) => {
+      const res = await request('POST', '/Users', userBody(i));
+      if (res.status !== 201) throw new Error(`seed ${i}: ${res.status} ${res.body}`);
+      ids[i] = (JSON.parse(res.body) as { id: string }).id;
+    });
+    const seedS = (performance.now() - t) / 1000;
+    summary.seed = { seconds: ms(seedS), perSecond: Math.round(USERS / seedS) };
+    console.log(`seed: ${USERS} users by POST in ${ms(seedS)} s (${Math.round(USERS / seedS)}/s)`);
+
+    // Mixed Okta-like load
+    const latencies: number[] = [];
+    const byKind: Record<string, number> = { lookup: 0, get: 0, put: 0, patch: 0 };
+    let errors = 0;
+    const active = new Map<number, boolean>();
+    const deadline = performance.now() + DURATION_S * 1000;
+    const receiverCpuBefore = cpuSeconds(child.pid!);
+    const generatorCpuBefore = process.cpuUsage();
+    t = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < deadline) {
+          const i = Math.floor(Math.random() * USERS);
+          const roll = Math.random();
+          const started = performance.now();
+          let res: Reply;
+          if (roll < 0.7) {
+            byKind.lookup!++;
+            const filter = encodeURIComponent(`userName eq "BENCH.user.${i}@example.com"`);
+            res = await request('GET', `/Users?filter=${filter}&startIndex=1&count=100`);
+            if (res.status === 200 && !res.body.includes('"totalResults":1')) errors++;
+          } else if (roll < 0.85) {
+            byKind.get!++;
+            res = await request('GET', `/Users/${ids[i]}`);
+          } else if (roll < 0.95) {
+            byKind.put!++;
+            res = await request('PUT', `/Users/${ids[i]}`, { ...userBody(i, { title: `Title ${Math.random()}` }), id: ids[i] });
+          } else {
+            byKind.patch!++;
+            const next = !(active.get(i) ?? true);
+            active.set(i, next);
+            res = await request('PATCH', `/Users/${ids[i]}`, {
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [{ op: 'replace', value: { active: next } }],
+            });
+          }
+          latencies.push(performance.now() - started);
+          if (res.status !== 200) errors++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - t) / 1000;
+    const receiverCpu = (cpuSeconds(child.pid!) - receiverCpuBefore) / elapsed;
+    const generatorUsage = process.cpuUsage(generatorCpuBefore);
+    const generatorCpu = (generatorUsage.user + generatorUsage.system) / 1e6 / elapsed;
+    latencies.sort((a, b) => a - b);
+    const mixed = {
+      requests: latencies.length,
+      perSecond: Math.round(latencies.length / elapsed),
+      p50ms: ms(percentile(latencies, 50)),
+      p95ms: ms(percentile(latencies, 95)),
+      p99ms: ms(percentile(latencies, 99)),
+      maxMs: ms(latencies[latencies.length - 1] ?? 0),
+      errors,
+      mix: byKind,
+      /** Cores busy on average: the receiver and this load generator share the machine's 2. */
+      receiverCores: ms(receiverCpu),
+      generatorCores: ms(generatorCpu),
+    };
+    summary.mixed = mixed;
+    console.log(
+      `mixed: ${mixed.requests} requests in ${ms(elapsed)} s = ${mixed.perSecond} req/s; p50 ${mixed.p50ms} ms, p95 ${mixed.p95ms} ms, p99 ${mixed.p99ms} ms; errors ${errors}; cores busy: receiver ${mixed.receiverCores}, generator ${mixed.generatorCores}`,
+    );
+
+    // Import: page through everything with count=100
+    t = performance.now();
+    let seen = 0;
+    for (let start = 1; ; start += 100) {
+      const res = await request('GET', `/Users?startIndex=${start}&count=100`);
+      const page = JSON.parse(res.body) as { itemsPerPage: number; totalResults: number };
+      seen += page.itemsPerPage;
+      if (page.itemsPerPage === 0 || seen >= page.totalResults) break;
+    }
+    const pagingMs = performance.now() - t;
+    summary.paging = { users: seen, ms: Math.round(pagingMs) };
+    console.log(`paging: ${seen} users with count=100 in ${Math.round(pagingMs)} ms`);
+
+    // Group push: PATCH adding 1,000 members in one request
+    const group = JSON.parse(
+      (await request('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench Patch', members: [] })).body,
+    ) as { id: string };
+    const thousand = ids.slice(0, 1000).map((value) => ({ value, display: value }));
+    t = performance.now();
+    const patched = await request('PATCH', `/Groups/${group.id}?excludedAttributes=members`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: thousand }],
+    });
+    const patchMs = performance.now() - t;
+    if (patched.status !== 200) throw new Error(`patch group: ${patched.status} ${patched.body}`);
+    summary.patchAdd1000 = { ms: ms(patchMs) };
+    console.log(`group PATCH adding 1,000 members: ${ms(patchMs)} ms`);
+
+    // Group push on AIW apps: PUT with a 10,000-member list (diff against 1,000 existing)
+    const tenThousand = ids.slice(0, Math.min(10_000, USERS)).map((value) => ({ value, display: value }));
+    t = performance.now();
+    const put = await request('PUT', `/Groups/${group.id}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Bench Patch',
+      members: tenThousand,
+    });
+    const putMs = performance.now() - t;
+    if (put.status !== 200) throw new Error(`put group: ${put.status} ${put.body}`);
+    summary.put10000 = { members: tenThousand.length, ms: ms(putMs) };
+    console.log(`group PUT with ${tenThousand.length} members: ${ms(putMs)} ms`);
+
+    const memory = rssMb(child.pid!);
+    summary.memoryMb = memory;
+    console.log(`receiver memory: RSS ${memory.rss} MB (peak ${memory.peak} MB)`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    agent.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const resultsDir = join(ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `receiver-${USERS}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(summary, null, 2));
+  console.log(JSON.stringify(summary));
+}
+
+function execBuildCheck(): void {
+  try {
+    readFileSync(join(ROOT, 'receiver/dist/main.js'));
+  } catch {
+    throw new Error('receiver/dist/main.js is missing: run `npm run build` (npm run bench does it for you)');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
