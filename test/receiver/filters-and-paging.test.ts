@@ -161,6 +161,27 @@ describe('pagination', () => {
     expectScimError(await r.get('/Users?startIndex=1.5'), 400, 'invalidValue');
   });
 
+  it('sequential pages neither skip nor repeat rows when earlier rows are deleted in between', async () => {
+    const local = await TestReceiver.start();
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) ids.push((await local.createUser(`seq.${i}@example.com`)).id);
+      const first = await local.get('/Users?startIndex=1&count=10');
+      await local.delete(`/Users/${ids[2]}`);
+      const second = await local.get('/Users?startIndex=11&count=10');
+      const third = await local.get('/Users?startIndex=21&count=10');
+      const seen = [...first.body.Resources, ...second.body.Resources, ...third.body.Resources].map((u: { id: string }) => u.id);
+      expect(seen).toEqual(ids);
+      expect(third.body.totalResults).toBe(29);
+      // a filtered listing pages independently of the unfiltered one
+      const filtered = await local.get(`/Users?startIndex=11&count=10&filter=${encodeURIComponent('userName sw "seq.1"')}`);
+      expect(filtered.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['seq.19@example.com']);
+      expect(filtered.body.totalResults).toBe(11);
+    } finally {
+      await local.stop();
+    }
+  });
+
   it('honours count up to 1000 and caps above the maximum', async () => {
     const local = await TestReceiver.start({ SCIM_MAX_PAGE_SIZE: '1000' });
     try {

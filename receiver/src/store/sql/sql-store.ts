@@ -22,6 +22,7 @@ import type {
 } from '../types';
 import type { AttributeLocation, ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
+import { PageCursors } from './page-cursors';
 import type { GroupRow, Tables, TokenRow, UserRow } from './tables';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
@@ -86,6 +87,7 @@ export class SqlScimStore implements ScimStore {
 
 class SqlUserStore implements UserStore {
   private readonly filters: FilterCompiler;
+  private readonly cursors = new PageCursors();
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -156,7 +158,12 @@ class SqlUserStore implements UserStore {
     if (query.sort) {
       page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     }
-    const rows = await page.orderBy('u.seq').limit(query.count).offset(query.startIndex - 1).execute();
+    const after = this.cursors.find(query);
+    const rows =
+      after === undefined
+        ? await page.orderBy('u.seq').limit(query.count).offset(query.startIndex - 1).execute()
+        : await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
+    this.cursors.remember(query, rows.length, rows.at(-1)?.seq);
     return { totalResults: await totalOf(query, rows.length, count), items: rows.map(toUserRecord) };
   }
 
@@ -255,6 +262,7 @@ async function totalOf(query: ListQuery, rows: number, count: () => Promise<numb
 
 class SqlGroupStore implements GroupStore {
   private readonly filters: FilterCompiler;
+  private readonly cursors = new PageCursors();
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -332,7 +340,12 @@ class SqlGroupStore implements GroupStore {
     if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = base.selectAll('g');
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
-    const rows = await page.orderBy('g.seq').limit(query.count).offset(query.startIndex - 1).execute();
+    const after = this.cursors.find(query);
+    const rows =
+      after === undefined
+        ? await page.orderBy('g.seq').limit(query.count).offset(query.startIndex - 1).execute()
+        : await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
+    this.cursors.remember(query, rows.length, rows.at(-1)?.seq);
     const totalResults = await totalOf(query, rows.length, count);
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
     const members = await this.membersOfMany(rows.map((r) => r.seq));
