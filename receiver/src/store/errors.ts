@@ -1,6 +1,6 @@
 /** A write would break a uniqueness rule (userName, group displayName). */
 export class UniqueViolationError extends Error {
-  constructor(readonly field: 'userName' | 'displayName', readonly value: string) {
+  constructor(readonly field: 'userName' | 'displayName' | 'name', readonly value: string) {
     super(`${field} "${value}" is already taken`);
     this.name = 'UniqueViolationError';
   }

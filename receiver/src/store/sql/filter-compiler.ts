@@ -27,6 +27,8 @@ export interface SqlJsonDialect {
 
 /** Everything dialect-specific the SQL store needs besides filters. */
 export interface SqlStoreDialect extends SqlJsonDialect {
+  /** The JSON document without the value at `path`. */
+  jsonRemove(column: Expr, path: readonly string[]): Expr;
   /** A subquery `SELECT value FROM …` over a list of strings bound as one parameter. */
   textList(values: readonly string[]): Expr;
   /**

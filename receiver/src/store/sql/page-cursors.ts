@@ -32,19 +32,22 @@ export class PageCursors {
 
   constructor(private readonly capacity = 1000) {}
 
-  private key(query: ListQuery, startIndex: number): string {
-    return `${filterFingerprint(query.filter)}|${startIndex}`;
+  private key(query: ListQuery, startIndex: number, scope: string): string {
+    return `${scope}|${filterFingerprint(query.filter)}|${startIndex}`;
   }
 
-  /** The seq after which the page at `query.startIndex` begins, when a previous page ended right there. */
-  find(query: ListQuery): number | undefined {
+  /**
+   * The seq after which the page at `query.startIndex` begins, when a previous page ended right there.
+   * `scope` distinguishes listings that differ other than by filter (e.g. an admin's creator filter).
+   */
+  find(query: ListQuery, scope = ''): number | undefined {
     if (query.sort || query.startIndex === 1) return undefined;
-    return this.cursors.get(this.key(query, query.startIndex));
+    return this.cursors.get(this.key(query, query.startIndex, scope));
   }
 
-  remember(query: ListQuery, rows: number, lastSeq: number | undefined): void {
+  remember(query: ListQuery, rows: number, lastSeq: number | undefined, scope = ''): void {
     if (query.sort || lastSeq === undefined || rows < query.count) return;
-    const key = this.key(query, query.startIndex + rows);
+    const key = this.key(query, query.startIndex + rows, scope);
     this.cursors.delete(key);
     this.cursors.set(key, lastSeq);
     if (this.cursors.size > this.capacity) this.cursors.delete(this.cursors.keys().next().value as string);

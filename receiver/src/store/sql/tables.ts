@@ -14,6 +14,8 @@ export interface UserRow {
   created: string;
   last_modified: string;
   version: number;
+  enrolled_at: string | null;
+  created_by: string | null;
 }
 
 export interface GroupRow {
@@ -40,6 +42,70 @@ export interface TokenRow {
   status: string;
   created: string;
   last_used: string | null;
+  kind: string;
+}
+
+export interface AttributeDefinitionRow {
+  name: string;
+  name_lower: string;
+  display_name: string;
+  type: string;
+  multi_valued: number;
+  description: string;
+  origin: string;
+  created: string;
+  updated: string;
+}
+
+export interface SettingRow {
+  key: string;
+  value: string;
+  managed: number;
+  updated: string;
+}
+
+export interface TemplateRow {
+  id: string;
+  name: string;
+  name_lower: string;
+  fields: string;
+  created: string;
+  updated: string;
+}
+
+export interface InvitationRow {
+  id: string;
+  user_seq: number;
+  email: string;
+  reason: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  token_sha256: string | null;
+  expires_at: string | null;
+  sent_at: string | null;
+  accepted_at: string | null;
+  created: string;
+}
+
+export interface ActivityRow {
+  seq: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  summary: string;
+}
+
+export interface UndeclaredAttributeRow {
+  urn: string;
+  name: string;
+  first_seen: string;
+  last_seen: string;
+  occurrences: number;
+  last_user: string | null;
 }
 
 export interface Tables {
@@ -47,4 +113,10 @@ export interface Tables {
   scim_groups: GroupRow;
   scim_group_members: GroupMemberRow;
   scim_tokens: TokenRow;
+  attribute_definitions: AttributeDefinitionRow;
+  settings: SettingRow;
+  templates: TemplateRow;
+  invitations: InvitationRow;
+  activity: ActivityRow;
+  undeclared_attributes: UndeclaredAttributeRow;
 }

@@ -58,6 +58,87 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_provisioning_admin': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('scim_users').addColumn('enrolled_at', 'text').execute();
+      await db.schema.alterTable('scim_users').addColumn('created_by', 'text').execute();
+      await db.schema.alterTable('scim_tokens').addColumn('kind', 'text', (c) => c.notNull().defaultTo('scim')).execute();
+
+      await db.schema
+        .createTable('attribute_definitions')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('name_lower', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('multi_valued', 'integer', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('managed', 'integer', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('templates')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_lower', 'text', (c) => c.notNull().unique())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .execute();
+
+      await sql`CREATE TABLE invitations (
+        id TEXT PRIMARY KEY,
+        user_seq INTEGER NOT NULL REFERENCES scim_users(seq) ON DELETE CASCADE,
+        email TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        token_sha256 TEXT UNIQUE,
+        expires_at TEXT,
+        sent_at TEXT,
+        accepted_at TEXT,
+        created TEXT NOT NULL
+      )`.execute(db);
+      // "never twice for the same user unless an admin resends": one automatic invitation per user, ever.
+      await sql`CREATE UNIQUE INDEX invitations_one_auto_per_user ON invitations (user_seq) WHERE reason = 'auto'`.execute(db);
+      await db.schema.createIndex('invitations_due').on('invitations').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('invitations_by_user').on('invitations').column('user_seq').execute();
+
+      await db.schema
+        .createTable('activity')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text')
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('activity_by_resource').on('activity').columns(['resource_id', 'seq']).execute();
+
+      await db.schema
+        .createTable('undeclared_attributes')
+        .addColumn('urn', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('first_seen', 'text', (c) => c.notNull())
+        .addColumn('last_seen', 'text', (c) => c.notNull())
+        .addColumn('occurrences', 'integer', (c) => c.notNull())
+        .addColumn('last_user', 'text')
+        .addPrimaryKeyConstraint('undeclared_attributes_pk', ['urn', 'name'])
+        .execute();
+    },
+  },
 };
 
 export const sqliteMigrations: MigrationProvider = {

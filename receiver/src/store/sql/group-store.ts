@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable, SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from '../errors';
+import type { ListQuery, Page } from '../query';
+import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
+import type { ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
+import { FilterCompiler } from './filter-compiler';
+import { PageCursors } from './page-cursors';
+import type { Db } from './shared';
+import { CORE_GROUP, chunks, insertActivity, metaLocation, now, text, totalOf } from './shared';
+import type { GroupRow, Tables } from './tables';
+
+export class SqlGroupStore implements GroupStore {
+  private readonly filters: FilterCompiler;
+  private readonly cursors = new PageCursors();
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly dialect: SqlStoreDialect,
+  ) {
+    const mapping: ResourceTableMapping = {
+      dataColumn: sql.ref('g.data'),
+      locate: (ref) => {
+        if (ref.inExtension || ref.schema !== CORE_GROUP) return { kind: 'json' };
+        switch (ref.attribute.name) {
+          case 'id':
+            return { kind: 'column', expr: sql.ref('g.id') };
+          case 'displayName':
+            return { kind: 'column', expr: sql.ref('g.display_name_lower'), preLowered: true };
+          case 'externalId':
+            return { kind: 'column', expr: sql.ref('g.external_id') };
+          case 'meta':
+            return metaLocation(ref, { created: sql.ref('g.created'), lastModified: sql.ref('g.last_modified') }, 'Group');
+          case 'members':
+            return {
+              kind: 'relation',
+              exists: (predicate) =>
+                sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_users mu ON mu.seq = gm.user_seq WHERE gm.group_seq = g.seq AND ${predicate(
+                  (name) =>
+                    name === 'value'
+                      ? sql.ref('mu.id')
+                      : name === 'display'
+                        ? sql`coalesce(mu.display_name, mu.user_name)`
+                        : name === 'type'
+                          ? sql.lit('User')
+                          : undefined,
+                )})`,
+            };
+          default:
+            return { kind: 'json' };
+        }
+      },
+    };
+    this.filters = new FilterCompiler(dialect, mapping);
+  }
+
+  async create(data: ResourceData, memberIds: readonly string[], effects: { activity?: ActivityInput } = {}): Promise<GroupRecord> {
+    return this.db.transaction().execute(async (trx) => {
+      const at = now();
+      const id = randomUUID();
+      try {
+        await trx
+          .insertInto('scim_groups')
+          .values({ id, ...groupColumns(data), created: at, last_modified: at, version: 1 })
+          .execute();
+      } catch (error) {
+        throw this.translate(error, data);
+      }
+      const row = await trx.selectFrom('scim_groups').select('seq').where('id', '=', id).executeTakeFirstOrThrow();
+      const added = await this.addMembers(trx, row.seq, memberIds);
+      await insertActivity(
+        trx,
+        effects.activity ? { ...effects.activity, resourceId: id, summary: `${effects.activity.summary}${added ? ` with ${added} member(s)` : ''}` } : undefined,
+        at,
+      );
+      return { id, data, created: at, lastModified: at, version: 1, members: await this.membersOf(trx, row.seq) };
+    });
+  }
+
+  async get(id: string, options: { members: boolean }): Promise<GroupRecord | undefined> {
+    const row = await this.db.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return toGroupRecord(row, options.members ? await this.membersOf(this.db, row.seq) : undefined);
+  }
+
+  async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
+    let base = this.db.selectFrom('scim_groups as g');
+    if (query.filter) base = base.where(this.filters.compile(query.filter));
+    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    if (query.count === 0) return { totalResults: await count(), items: [] };
+    let page = base.selectAll('g');
+    if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
+    const after = this.cursors.find(query);
+    const rows =
+      after === undefined
+        ? await page.orderBy('g.seq').limit(query.count).offset(query.startIndex - 1).execute()
+        : await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
+    this.cursors.remember(query, rows.length, rows.at(-1)?.seq);
+    const totalResults = await totalOf(query, rows.length, count);
+    if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
+    const members = await this.membersOfMany(rows.map((r) => r.seq));
+    return { totalResults, items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };
+  }
+
+  async modify(
+    id: string,
+    changes: (current: GroupRecord) => readonly GroupChange[],
+    options: WriteOptions & {
+      members: boolean;
+      describe?: (before: GroupRecord, change: GroupChangeSummary) => ActivityInput | undefined;
+    },
+  ): Promise<GroupRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
+      const before = toGroupRecord(row, undefined);
+      let data = JSON.parse(row.data) as ResourceData;
+      const summary = { dataChanged: false, added: 0, removed: 0 };
+      for (const change of changes(before)) {
+        switch (change.kind) {
+          case 'setData':
+            if (JSON.stringify(change.data) !== JSON.stringify(data)) {
+              data = change.data;
+              summary.dataChanged = true;
+            }
+            break;
+          case 'addMembers':
+            summary.added += await this.addMembers(trx, row.seq, change.ids);
+            break;
+          case 'removeMembers':
+            summary.removed += await this.removeMembers(trx, row.seq, change.ids);
+            break;
+          case 'removeAllMembers': {
+            const result = await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).executeTakeFirst();
+            summary.removed += Number(result.numDeletedRows);
+            break;
+          }
+          case 'replaceMembers': {
+            const { added, removed } = await this.replaceMembers(trx, row.seq, change.ids);
+            summary.added += added;
+            summary.removed += removed;
+            break;
+          }
+        }
+      }
+      const changed = summary.dataChanged || summary.added > 0 || summary.removed > 0;
+      let version = row.version;
+      let lastModified = row.last_modified;
+      if (changed) {
+        version += 1;
+        lastModified = now();
+        try {
+          await trx
+            .updateTable('scim_groups')
+            .set({ ...groupColumns(data), last_modified: lastModified, version })
+            .where('seq', '=', row.seq)
+            .execute();
+        } catch (error) {
+          throw this.translate(error, data);
+        }
+        await insertActivity(trx, options.describe?.(before, summary), lastModified);
+      }
+      const members = options.members ? await this.membersOf(trx, row.seq) : undefined;
+      return { id, data, created: row.created, lastModified, version, ...(members ? { members } : {}) };
+    });
+  }
+
+  async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      if (!row) return false;
+      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
+      await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).execute();
+      await trx.deleteFrom('scim_groups').where('seq', '=', row.seq).execute();
+      await insertActivity(trx, options.activity);
+      return true;
+    });
+  }
+
+  /** Fails the whole write, naming the ids, when any member is not a known user. */
+  private async assertUsersExist(db: Db, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = await sql<{ value: string }>`SELECT l.value AS value FROM (${this.dialect.textList(ids)}) AS l
+      WHERE NOT EXISTS (SELECT 1 FROM scim_users u WHERE u.id = l.value)`.execute(db);
+    if (rows.rows.length > 0) throw new UnknownMembersError(rows.rows.map((r) => r.value));
+  }
+
+  private async addMembers(db: Db, groupSeq: number, ids: readonly string[]): Promise<number> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return 0;
+    await this.assertUsersExist(db, unique);
+    const result = await sql`INSERT INTO scim_group_members (group_seq, user_seq)
+      SELECT ${groupSeq}, u.seq FROM scim_users u WHERE u.id IN (${this.dialect.textList(unique)})
+      ON CONFLICT DO NOTHING`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  private async removeMembers(db: Db, groupSeq: number, ids: readonly string[]): Promise<number> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return 0;
+    const result = await sql`DELETE FROM scim_group_members WHERE group_seq = ${groupSeq}
+      AND user_seq IN (SELECT u.seq FROM scim_users u WHERE u.id IN (${this.dialect.textList(unique)}))`.execute(db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** PUT semantics as a difference: only departing rows are deleted and only arriving rows inserted. */
+  private async replaceMembers(db: Db, groupSeq: number, ids: readonly string[]): Promise<{ added: number; removed: number }> {
+    const unique = [...new Set(ids)];
+    await this.assertUsersExist(db, unique);
+    const removed = await sql`DELETE FROM scim_group_members WHERE group_seq = ${groupSeq}
+      AND user_seq NOT IN (SELECT u.seq FROM scim_users u WHERE u.id IN (${this.dialect.textList(unique)}))`.execute(db);
+    const added = unique.length === 0 ? 0 : await this.addMembers(db, groupSeq, unique);
+    return { added, removed: Number(removed.numAffectedRows ?? 0) };
+  }
+
+  async memberCounts(ids: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of chunks(ids)) {
+      if (part.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('scim_groups as g')
+        .leftJoin('scim_group_members as gm', 'gm.group_seq', 'g.seq')
+        .select(['g.id as id', (eb) => eb.fn.count<number>('gm.user_seq').as('members')])
+        .where('g.id', 'in', part)
+        .groupBy('g.id')
+        .execute();
+      for (const row of rows) out.set(row.id, Number(row.members));
+    }
+    return out;
+  }
+
+  async members(id: string, startIndex: number, count: number): Promise<Page<MemberRecord> | undefined> {
+    const group = await this.db.selectFrom('scim_groups').select('seq').where('id', '=', id).executeTakeFirst();
+    if (!group) return undefined;
+    const { total } = await this.db
+      .selectFrom('scim_group_members')
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .where('group_seq', '=', group.seq)
+      .executeTakeFirstOrThrow();
+    const items = await this.db
+      .selectFrom('scim_group_members as gm')
+      .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
+      .select(['u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
+      .where('gm.group_seq', '=', group.seq)
+      .orderBy('gm.user_seq')
+      .limit(count)
+      .offset(startIndex - 1)
+      .execute();
+    return { totalResults: Number(total), items };
+  }
+
+  private async membersOf(db: Db, groupSeq: number): Promise<MemberRecord[]> {
+    return db
+      .selectFrom('scim_group_members as gm')
+      .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
+      .select(['u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
+      .where('gm.group_seq', '=', groupSeq)
+      .orderBy('gm.user_seq')
+      .execute();
+  }
+
+  private async membersOfMany(groupSeqs: readonly number[]): Promise<Map<number, MemberRecord[]>> {
+    const out = new Map<number, MemberRecord[]>();
+    for (const seqs of chunks(groupSeqs)) {
+      if (seqs.length === 0) continue;
+      const rows = await this.db
+        .selectFrom('scim_group_members as gm')
+        .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
+        .select(['gm.group_seq as groupSeq', 'u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
+        .where('gm.group_seq', 'in', seqs)
+        .orderBy('gm.group_seq')
+        .orderBy('gm.user_seq')
+        .execute();
+      for (const row of rows) {
+        const list = out.get(row.groupSeq) ?? [];
+        list.push({ value: row.value, display: row.display });
+        out.set(row.groupSeq, list);
+      }
+    }
+    return out;
+  }
+
+  private translate(error: unknown, data: ResourceData): unknown {
+    const column = this.dialect.uniqueViolationColumn(error);
+    if (column === 'display_name_lower') return new UniqueViolationError('displayName', String(data.displayName));
+    return error;
+  }
+}
+
+function groupColumns(data: ResourceData) {
+  const displayName = String(data.displayName);
+  return {
+    display_name: displayName,
+    display_name_lower: displayName.toLowerCase(),
+    external_id: text(data.externalId),
+    data: JSON.stringify(data),
+  };
+}
+
+function toGroupRecord(row: Selectable<GroupRow>, members: readonly MemberRecord[] | undefined): GroupRecord {
+  return {
+    id: row.id,
+    data: JSON.parse(row.data) as ResourceData,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    ...(members ? { members } : {}),
+  };
+}
+

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
+import { sql } from 'kysely';
+import { UniqueViolationError, VersionMismatchError } from '../errors';
+import type { ListQuery, Page } from '../query';
+import type {
+  ActivityInput,
+  CreateUserEffects,
+  GroupRef,
+  ReadUserOptions,
+  ResourceData,
+  UserListFilter,
+  UserRecord,
+  UserStore,
+  WriteOptions,
+} from '../types';
+import type { ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
+import { FilterCompiler } from './filter-compiler';
+import { PageCursors } from './page-cursors';
+import type { Db } from './shared';
+import { CORE_USER, insertActivity, metaLocation, now, text, totalOf } from './shared';
+import type { Tables, UserRow } from './tables';
+
+export class SqlUserStore implements UserStore {
+  private readonly filters: FilterCompiler;
+  private readonly cursors = new PageCursors();
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly dialect: SqlStoreDialect,
+  ) {
+    const mapping: ResourceTableMapping = {
+      dataColumn: sql.ref('u.data'),
+      locate: (ref) => {
+        if (ref.inExtension || ref.schema !== CORE_USER) return { kind: 'json' };
+        switch (ref.attribute.name) {
+          case 'id':
+            return { kind: 'column', expr: sql.ref('u.id') };
+          case 'userName':
+            return { kind: 'column', expr: sql.ref('u.user_name_lower'), preLowered: true };
+          case 'externalId':
+            return { kind: 'column', expr: sql.ref('u.external_id') };
+          case 'displayName':
+            return { kind: 'column', expr: sql.ref('u.display_name') };
+          case 'active':
+            return { kind: 'column', expr: sql.ref('u.active') };
+          case 'meta':
+            return metaLocation(ref, { created: sql.ref('u.created'), lastModified: sql.ref('u.last_modified') }, 'User');
+          case 'groups':
+            return {
+              kind: 'relation',
+              exists: (predicate) =>
+                sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq AND ${predicate(
+                  (name) =>
+                    name === 'value' ? sql.ref('g.id') : name === 'display' ? sql.ref('g.display_name') : name === 'type' ? sql.lit('direct') : undefined,
+                )})`,
+            };
+          default:
+            return { kind: 'json' };
+        }
+      },
+    };
+    this.filters = new FilterCompiler(dialect, mapping);
+  }
+
+  async create(data: ResourceData, effects: CreateUserEffects = {}): Promise<UserRecord> {
+    const at = now();
+    const row = { id: randomUUID(), ...userColumns(data), created: at, last_modified: at, version: 1, created_by: effects.createdBy ?? null };
+    const write = async (db: Db) => {
+      await db.insertInto('scim_users').values(row).execute();
+      await insertActivity(db, effects.activity ? { ...effects.activity, resourceId: row.id } : undefined, at);
+      if (effects.inviteEmail) {
+        // The outbox row commits with the user: an acknowledged create always gets its invitation.
+        await sql`INSERT INTO invitations (id, user_seq, email, reason, status, attempts, next_attempt_at, created)
+          SELECT ${randomUUID()}, seq, ${effects.inviteEmail}, 'auto', 'pending', 0, ${at}, ${at} FROM scim_users WHERE id = ${row.id}`.execute(db);
+      }
+    };
+    try {
+      if (effects.activity || effects.inviteEmail) await this.db.transaction().execute(write);
+      else await write(this.db);
+    } catch (error) {
+      throw this.translate(error, data);
+    }
+    return { id: row.id, data, created: at, lastModified: at, version: 1, ...(effects.createdBy ? { createdBy: effects.createdBy } : {}) };
+  }
+
+  async get(id: string, options: ReadUserOptions): Promise<UserRecord | undefined> {
+    const row = await this.read(this.db, id, options.groups);
+    return row ? toUserRecord(row) : undefined;
+  }
+
+  async list(query: ListQuery, options: ReadUserOptions & UserListFilter): Promise<Page<UserRecord>> {
+    let base = this.db.selectFrom('scim_users as u');
+    if (query.filter) base = base.where(this.filters.compile(query.filter));
+    if (options.createdBy !== undefined) base = base.where('u.created_by', '=', options.createdBy);
+    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    if (query.count === 0) return { totalResults: await count(), items: [] };
+    let page = base.selectAll('u');
+    if (options.groups) page = page.select(this.groupsColumn().as('groups_json'));
+    if (query.sort) {
+      page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
+    }
+    const scope = options.createdBy ?? '';
+    const after = this.cursors.find(query, scope);
+    const rows =
+      after === undefined
+        ? await page.orderBy('u.seq').limit(query.count).offset(query.startIndex - 1).execute()
+        : await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
+    this.cursors.remember(query, rows.length, rows.at(-1)?.seq, scope);
+    return { totalResults: await totalOf(query, rows.length, count), items: rows.map(toUserRecord) };
+  }
+
+  /** The user's groups as a JSON array text, from one correlated subquery. */
+  private groupsColumn() {
+    return this.dialect.jsonObjectArray(
+      sql`SELECT g.id AS value, g.display_name AS display FROM scim_group_members gm
+        JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq ORDER BY g.seq`,
+      ['value', 'display'],
+    ) as RawBuilder<string>;
+  }
+
+  private async read(db: Db, id: string, groups: boolean) {
+    let query = db.selectFrom('scim_users as u').selectAll('u').where('u.id', '=', id);
+    if (groups) query = query.select(this.groupsColumn().as('groups_json'));
+    return query.executeTakeFirst();
+  }
+
+  async update(
+    id: string,
+    mutate: (current: UserRecord) => ResourceData,
+    options: WriteOptions & ReadUserOptions & { describe?: (before: UserRecord, after: ResourceData) => ActivityInput | undefined },
+  ): Promise<UserRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.read(trx, id, options.groups);
+      if (!row) return undefined;
+      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
+      const current = toUserRecord(row);
+      const data = mutate(current);
+      const serialized = JSON.stringify(data);
+      if (serialized === row.data) return current; // an unchanged "touch" keeps version and lastModified
+      const at = now();
+      try {
+        await trx
+          .updateTable('scim_users')
+          .set({ ...userColumns(data), last_modified: at, version: row.version + 1 })
+          .where('seq', '=', row.seq)
+          .execute();
+      } catch (error) {
+        throw this.translate(error, data);
+      }
+      await insertActivity(trx, options.describe?.(current, data), at);
+      return { ...current, data, lastModified: at, version: row.version + 1 };
+    });
+  }
+
+  async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      if (!row) return false;
+      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
+      await trx.deleteFrom('scim_group_members').where('user_seq', '=', row.seq).execute();
+      await trx.deleteFrom('invitations').where('user_seq', '=', row.seq).execute();
+      await trx.deleteFrom('scim_users').where('seq', '=', row.seq).execute();
+      await insertActivity(trx, options.activity);
+      return true;
+    });
+  }
+
+  async removeExtensionValues(urn: string, name: string): Promise<number> {
+    const path = [urn, name];
+    const value = this.dialect.jsonScalar(sql.ref('data'), path);
+    const result = await sql`UPDATE scim_users SET data = ${this.dialect.jsonRemove(sql.ref('data'), path)},
+      version = version + 1, last_modified = ${now()} WHERE ${value} IS NOT NULL`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  private translate(error: unknown, data: ResourceData): unknown {
+    const column = this.dialect.uniqueViolationColumn(error);
+    if (column === 'user_name_lower') return new UniqueViolationError('userName', String(data.userName));
+    return error;
+  }
+}
+
+function userColumns(data: ResourceData) {
+  const userName = String(data.userName);
+  return {
+    user_name: userName,
+    user_name_lower: userName.toLowerCase(),
+    external_id: text(data.externalId),
+    display_name: text(data.displayName),
+    active: data.active === false ? 0 : 1,
+    data: JSON.stringify(data),
+  };
+}
+
+function toUserRecord(row: Selectable<UserRow> & { groups_json?: string }): UserRecord {
+  return {
+    id: row.id,
+    data: JSON.parse(row.data) as ResourceData,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    ...(row.groups_json !== undefined ? { groups: JSON.parse(row.groups_json) as GroupRef[] } : {}),
+    ...(row.enrolled_at ? { enrolledAt: row.enrolled_at } : {}),
+    ...(row.created_by ? { createdBy: row.created_by } : {}),
+  };
+}
