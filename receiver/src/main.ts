@@ -1,3 +1,4 @@
+import { ReceiverConfigError } from './admin/receiver-config';
 import { startReceiver } from './server';
 import { SettingsError, loadSettings } from './settings';
 
@@ -12,7 +13,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const receiver = await startReceiver(settings);
+  let receiver;
+  try {
+    receiver = await startReceiver(settings);
+  } catch (error) {
+    if (error instanceof ReceiverConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

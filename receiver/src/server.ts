@@ -1,12 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { AttributesService } from './admin/attributes-service';
+import { DynamicSchemaCatalog } from './admin/custom-schema';
+import { InvitationsService, invitationAddress } from './admin/invitations-service';
+import { loadReceiverConfig } from './admin/receiver-config';
+import { SettingsService } from './admin/settings-service';
+import { TemplatesService } from './admin/templates-service';
+import { TokensService } from './admin/tokens-service';
 import { TokenVerifier, generateTokenSecret, sha256Hex } from './auth/tokens';
 import { buildApp } from './http/app';
-import { staticSchemaCatalog } from './scim/resource-types';
+import { InvitationWorker } from './mail/invitation-worker';
+import type { Mailer } from './mail/mailer';
+import { smtpMailer } from './mail/mailer';
+import type { ProvisioningPolicy } from './scim/users-service';
 import type { Settings } from './settings';
 import { openSqliteStore } from './store/sqlite/open-sqlite-store';
-import type { ScimStore } from './store/types';
+import type { CredentialKind, ScimStore } from './store/types';
 
 export interface RunningReceiver {
   readonly app: FastifyInstance;
@@ -14,6 +24,8 @@ export interface RunningReceiver {
   /** e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly scimBaseUrl: string;
+  /** Runs one pass of the invitation outbox now (tests, operations); 0 when SMTP is not configured. */
+  sendInvitations(): Promise<number>;
   /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -27,14 +39,17 @@ export function createLogger(level: string): Logger {
 }
 
 /**
- * On a first start with no token configured, creates one and prints it once; only its hash is stored.
- * Returns the plaintext (for printing) or undefined when tokens already exist.
+ * On a first start with no credential of `kind` configured, creates one and returns it for printing
+ * once; only its hash is stored.
  */
-async function bootstrapToken(store: ScimStore, settings: Settings): Promise<string | undefined> {
-  if (settings.tokenHashes.length > 0) return undefined;
-  if ((await store.tokens.list()).length > 0) return undefined;
+async function bootstrapCredential(store: ScimStore, kind: CredentialKind, configuredHashes: readonly string[]): Promise<string | undefined> {
+  if (configuredHashes.length > 0) return undefined;
+  if ((await store.tokens.list(kind)).length > 0) return undefined;
   const secret = generateTokenSecret();
-  await store.tokens.insert({ label: 'bootstrap', sha256: sha256Hex(secret) });
+  await store.tokens.insert(
+    { label: kind === 'scim' ? 'bootstrap' : 'bootstrap admin key', sha256: sha256Hex(secret), kind },
+    { actor: 'system', action: kind === 'scim' ? 'token.create' : 'admin-key.create', resourceType: 'Token', summary: `Created the ${kind === 'scim' ? 'bootstrap SCIM token' : 'bootstrap admin API key'} on first start` },
+  );
   return secret;
 }
 
@@ -43,15 +58,71 @@ export async function startReceiver(
   output: { print: (line: string) => void; logger?: Logger } = { print: (line) => process.stdout.write(`${line}\n`) },
 ): Promise<RunningReceiver> {
   const logger = output.logger ?? createLogger(settings.logLevel);
+  // Read the configuration file before touching the database: a bad file changes nothing.
+  const receiverConfig = settings.receiverConfigFile ? loadReceiverConfig(settings.receiverConfigFile) : undefined;
   const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous });
+  let mailer: Mailer | undefined;
   try {
-    const bootstrap = await bootstrapToken(store, settings);
-    const verifier = new TokenVerifier(store.tokens, settings.tokenHashes);
+    const catalog = new DynamicSchemaCatalog(settings.extensionUrn);
+    const templates = new TemplatesService(store, catalog);
+    const attributes = new AttributesService(store, catalog, templates);
+    const provisioningSettings = new SettingsService(store);
+    await provisioningSettings.reload();
+    await attributes.reload();
+    await provisioningSettings.applyManaged(receiverConfig?.settings ?? {});
+    await attributes.applyFromConfig(receiverConfig?.attributes.map((a) => ({ ...a, displayName: a.displayName ?? a.name })) ?? []);
+
+    const scimBootstrap = await bootstrapCredential(store, 'scim', settings.tokenHashes);
+    const adminBootstrap = await bootstrapCredential(store, 'admin', settings.adminKeyHashes);
+    const verifier = new TokenVerifier(store.tokens, 'scim', settings.tokenHashes);
+    const adminVerifier = new TokenVerifier(store.tokens, 'admin', settings.adminKeyHashes);
     await verifier.reload();
+    await adminVerifier.reload();
+
+    mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : undefined;
+    const publicBase = settings.publicUrl ?? `http://localhost:${settings.port}`;
+    const worker = mailer
+      ? new InvitationWorker(
+          store.invitations,
+          mailer,
+          {
+            publicUrl: publicBase,
+            pollIntervalMs: settings.invitationPollMs,
+            maxAttempts: settings.invitationMaxAttempts,
+            retryBaseMs: settings.invitationRetryBaseMs,
+            linkTtlHours: settings.invitationLinkTtlHours,
+          },
+          logger.child({ component: 'invitations' }),
+        )
+      : undefined;
+    const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
+
+    const policy: ProvisioningPolicy = {
+      invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationAddress(data) : undefined),
+      invitationQueued: () => worker?.wake(),
+      reportUnknownUrns: (urns, userName) => logger.warn({ urns, userName }, 'ignored attributes under unknown schema URNs'),
+      reportUndeclared: (undeclared, userName, actor) => {
+        logger.warn({ undeclared, userName }, 'ignored attributes that the receiver does not declare');
+        const byUrn = new Map<string, string[]>();
+        for (const u of undeclared) byUrn.set(u.urn, [...(byUrn.get(u.urn) ?? []), u.name]);
+        void (async () => {
+          for (const [urn, names] of byUrn) {
+            await store.diagnostics.recordUndeclared(urn, names, userName);
+            await store.activity.append({
+              actor,
+              action: 'user.undeclared-attributes',
+              resourceType: 'User',
+              summary: `${userName}: ignored undeclared attribute(s) ${names.join(', ')} under ${urn}`,
+            });
+          }
+        })().catch((error: unknown) => logger.error({ err: error }, 'recording undeclared attributes failed'));
+      },
+    };
+
     const app = await buildApp({
       store,
       verifier,
-      catalog: staticSchemaCatalog,
+      catalog,
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
       rateLimitPerMinute: settings.rateLimitPerMinute,
@@ -60,32 +131,51 @@ export async function startReceiver(
       metricsTokenHashes: settings.metricsTokenHashes,
       trustProxy: settings.trustProxy,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
-      onUnknownUrns: (urns, userName) => logger.warn({ urns, userName }, 'ignored attributes under unknown schema URNs'),
+      policy,
+      admin: {
+        verifier: adminVerifier,
+        store,
+        catalog,
+        settings: provisioningSettings,
+        attributes,
+        templates,
+        tokens: new TokensService(store, verifier, settings.tokenHashes),
+        invitations,
+        smtpConfigured: mailer !== undefined,
+      },
     });
     await app.listen({ port: settings.port, host: settings.host });
+    worker?.start();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const shownHost = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '127.0.0.1' ? 'localhost' : settings.host;
     const url = settings.publicUrl ?? `http://${shownHost}:${port}`;
     const scimBaseUrl = `${url}/scim/v2`;
     output.print(`SCIM base URL: ${scimBaseUrl}`);
-    if (bootstrap) {
-      output.print(`SCIM bearer token (shown once; only its SHA-256 is stored): ${bootstrap}`);
+    if (scimBootstrap) {
+      output.print(`SCIM bearer token (shown once; only its SHA-256 is stored): ${scimBootstrap}`);
     } else {
       output.print(`SCIM tokens: ${verifier.count} active (${settings.tokenHashes.length} from SCIM_TOKEN_SHA256)`);
     }
-    logger.info({ sqliteFile: settings.sqliteFile, port }, 'receiver started');
+    if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
+    if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
+    logger.info({ sqliteFile: settings.sqliteFile, port, extensionUrn: settings.extensionUrn }, 'receiver started');
+    const openedMailer = mailer;
     return {
       app,
       store,
       url: `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`,
       scimBaseUrl,
+      sendInvitations: async () => (worker ? worker.runOnce() : 0),
       close: async () => {
+        await worker?.stop();
         await app.close();
+        openedMailer?.close();
         await store.close();
       },
     };
   } catch (error) {
+    mailer?.close();
     await store.close();
     throw error;
   }

@@ -41,6 +41,22 @@ const Environment = z.object({
   SCIM_MAX_PAGE_SIZE: integer(1, 10_000).default(1000),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(10_000),
+  SCIM_EXTENSION_URN: z
+    .string()
+    .trim()
+    .regex(/^urn:[a-z0-9][a-z0-9-]{0,31}:[\w()+,.:=@;$!*'%/?#-]+:User$/i, 'expected a URN ending in ":User", e.g. urn:ietf:params:scim:schemas:extension:acme:2.0:User')
+    .refine((u) => !/^urn:ietf:params:scim:schemas:(core|extension:enterprise):2\.0:/i.test(u), 'must not be a standard SCIM schema URN')
+    .default('urn:ietf:params:scim:schemas:extension:custom:2.0:User'),
+  RECEIVER_CONFIG: z.string().trim().min(1).optional(),
+  ADMIN_API_KEY_SHA256: hashList.optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, message: 'expected smtp://[user:pass@]host[:port] or smtps://…' })
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).default('okta-scim-kit <no-reply@localhost>'),
+  INVITATION_LINK_TTL_HOURS: integer(1, 24 * 90).default(72),
+  INVITATION_MAX_ATTEMPTS: integer(1, 100).default(8),
+  INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
+  INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
 });
 
 export interface Settings {
@@ -60,6 +76,18 @@ export interface Settings {
   readonly maxPageSize: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  /** URN of the custom-attribute extension (Okta's "external namespace"). */
+  readonly extensionUrn: string;
+  /** Path of the receiver configuration file (settings and attributes managed by code). */
+  readonly receiverConfigFile?: string;
+  readonly adminKeyHashes: readonly string[];
+  /** SMTP URL, kept out of logs (it may carry credentials). */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly invitationLinkTtlHours: number;
+  readonly invitationMaxAttempts: number;
+  readonly invitationRetryBaseMs: number;
+  readonly invitationPollMs: number;
 }
 
 export class SettingsError extends Error {
@@ -77,7 +105,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
-        return `${name}: ${issue.message} (got ${JSON.stringify(input[name])})`;
+        // SMTP_URL may carry a password: never echo it.
+        const got = name === 'SMTP_URL' ? '' : ` (got ${JSON.stringify(input[name])})`;
+        return `${name}: ${issue.message}${got}`;
       }),
     );
   }
@@ -100,5 +130,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxPageSize: e.SCIM_MAX_PAGE_SIZE,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    extensionUrn: e.SCIM_EXTENSION_URN,
+    ...(e.RECEIVER_CONFIG ? { receiverConfigFile: resolve(e.RECEIVER_CONFIG) } : {}),
+    adminKeyHashes: e.ADMIN_API_KEY_SHA256 ?? [],
+    ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+    mailFrom: e.MAIL_FROM,
+    invitationLinkTtlHours: e.INVITATION_LINK_TTL_HOURS,
+    invitationMaxAttempts: e.INVITATION_MAX_ATTEMPTS,
+    invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
+    invitationPollMs: e.INVITATION_POLL_MS,
   };
 }

@@ -28,7 +28,15 @@ it('ResourceTypes lists User (with the enterprise extension) and Group', async (
   const response = await r.get('/ResourceTypes');
   expect(response.body.schemas).toEqual([LIST_URN]);
   expect(response.body.Resources).toEqual([
-    expect.objectContaining({ id: 'User', endpoint: '/Users', schema: USER_URN, schemaExtensions: [{ schema: ENTERPRISE_URN, required: false }] }),
+    expect.objectContaining({
+      id: 'User',
+      endpoint: '/Users',
+      schema: USER_URN,
+      schemaExtensions: [
+        { schema: ENTERPRISE_URN, required: false },
+        { schema: 'urn:ietf:params:scim:schemas:extension:custom:2.0:User', required: false },
+      ],
+    }),
     expect.objectContaining({ id: 'Group', endpoint: '/Groups', schema: GROUP_URN, schemaExtensions: [] }),
   ]);
   expect((await r.get('/ResourceTypes/User')).body.id).toBe('User');
@@ -36,7 +44,12 @@ it('ResourceTypes lists User (with the enterprise extension) and Group', async (
 
 it('Schemas publishes every attribute with its characteristics', async () => {
   const response = await r.get('/Schemas');
-  expect(response.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER_URN, ENTERPRISE_URN, GROUP_URN]);
+  expect(response.body.Resources.map((s: { id: string }) => s.id)).toEqual([
+    USER_URN,
+    ENTERPRISE_URN,
+    'urn:ietf:params:scim:schemas:extension:custom:2.0:User',
+    GROUP_URN,
+  ]);
   const user = (await r.get(`/Schemas/${USER_URN}`)).body;
   const names = user.attributes.map((a: { name: string }) => a.name);
   for (const name of ['id', 'externalId', 'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates']) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TokenStore } from '../store/types';
+import type { CredentialKind, TokenStore } from '../store/types';
 
 export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -42,14 +42,15 @@ export class TokenVerifier {
 
   constructor(
     private readonly store: TokenStore,
+    private readonly kind: CredentialKind,
     private readonly environmentHashes: readonly string[],
     /** Minimum interval between `lastUsed` writes per token, so auth does not write on every request. */
     private readonly touchIntervalMs = 60_000,
   ) {}
 
-  /** Re-reads the active tokens; call after any token change. */
+  /** Re-reads the active tokens; call after any token change (an inactive token fails at once). */
   async reload(): Promise<void> {
-    const stored = (await this.store.list()).filter((t) => t.status === 'active');
+    const stored = (await this.store.list(this.kind)).filter((t) => t.status === 'active');
     this.digests = [
       ...this.environmentHashes.map((h, i) => ({ id: `env-${i + 1}`, source: 'environment' as const, digest: Buffer.from(h, 'hex') })),
       ...stored.map((t) => ({ id: t.id, source: 'store' as const, digest: Buffer.from(t.sha256, 'hex') })),

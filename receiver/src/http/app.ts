@@ -8,8 +8,12 @@ import { Discovery } from '../scim/discovery';
 import { errorBody } from '../scim/errors';
 import { GroupsService } from '../scim/groups-service';
 import type { SchemaCatalog } from '../scim/resource-types';
-import type { UnknownUrnListener } from '../scim/users-service';
+import type { ProvisioningPolicy } from '../scim/users-service';
 import { UsersService } from '../scim/users-service';
+import type { AdminRoutesOptions } from './admin-routes';
+import { adminRoutes } from './admin-routes';
+import type { InvitationsService } from '../admin/invitations-service';
+import { inviteRoutes } from './invite-routes';
 import type { ScimStore } from '../store/types';
 import { installErrorHandler } from './error-handler';
 import { installMetrics } from './metrics';
@@ -28,7 +32,9 @@ export interface AppOptions {
   readonly metricsTokenHashes: readonly string[];
   readonly publicUrl?: string;
   readonly trustProxy?: boolean;
-  readonly onUnknownUrns?: UnknownUrnListener;
+  readonly policy?: ProvisioningPolicy;
+  /** The admin API and invitation pages; omitted in SCIM-only setups (tests of the protocol layer). */
+  readonly admin?: AdminRoutesOptions & { invitations: InvitationsService };
 }
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -67,7 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = installMetrics(app);
 
   const limits = { defaultCount: options.defaultPageSize, maxCount: options.maxPageSize };
-  const users = new UsersService(options.store, options.catalog, limits, options.onUnknownUrns);
+  const users = new UsersService(options.store, options.catalog, limits, options.policy);
   const groups = new GroupsService(options.store, options.catalog, limits);
   const discovery = new Discovery(options.catalog, { maxResults: options.maxPageSize, maxPayloadSize: options.bodyLimitBytes });
 
@@ -81,6 +87,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rateLimitPerMinute: options.rateLimitPerMinute,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
+
+  if (options.admin) {
+    await app.register(adminRoutes, { prefix: '/api', ...options.admin });
+    await app.register(inviteRoutes, { prefix: '/invite', invitations: options.admin.invitations });
+  }
 
   // Probes carry no data and must work without credentials (orchestrators call them).
   app.get('/healthz', async () => ({ status: 'ok' }));

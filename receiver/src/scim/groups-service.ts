@@ -11,6 +11,7 @@ import { parseResourceBody } from './resource-body';
 import type { SchemaCatalog } from './resource-types';
 import type { RequestContext, ResourceResult } from './users-service';
 import { listResponse, translateStoreError } from './users-service';
+import { describeGroupChange } from './activity-summaries';
 
 function translate(error: unknown): unknown {
   if (error instanceof UnknownMembersError) {
@@ -49,7 +50,8 @@ export class GroupsService {
   async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
     const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
     try {
-      return this.result(await this.store.groups.create(data, memberIds), context);
+      const activity = { actor: context.actor ?? 'unknown', action: 'group.create', resourceType: 'Group' as const, summary: `Created group "${String(data.displayName)}"` };
+      return this.result(await this.store.groups.create(data, memberIds, { activity }), context);
     } catch (error) {
       throw translate(error);
     }
@@ -75,18 +77,21 @@ export class GroupsService {
   /** Full replace; the member list is applied as a difference (doc §11.5). */
   async replace(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
     const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
-    return this.modify(id, () => [{ kind: 'setData', data }, { kind: 'replaceMembers', ids: memberIds }], projection, context);
+    return this.modify(id, 'group.replace', () => [{ kind: 'setData', data }, { kind: 'replaceMembers', ids: memberIds }], projection, context);
   }
 
   async patch(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
     const operations = parsePatchRequest(this.type, body);
-    return this.modify(id, (current) => planGroupPatch(this.type, current.data, operations), projection, context);
+    return this.modify(id, 'group.patch', (current) => planGroupPatch(this.type, current.data, operations), projection, context);
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
     let deleted: boolean;
     try {
-      deleted = await this.store.groups.delete(id, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+      deleted = await this.store.groups.delete(id, {
+        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+        activity: { actor: context.actor ?? 'unknown', action: 'group.delete', resourceType: 'Group', resourceId: id, summary: `Deleted group ${id}` },
+      });
     } catch (error) {
       throw translate(error);
     }
@@ -95,16 +100,32 @@ export class GroupsService {
 
   private async modify(
     id: string,
+    action: string,
     plan: (current: GroupRecord) => GroupChange[],
     projection: Projection,
     context: RequestContext,
   ): Promise<ResourceResult> {
     let record: GroupRecord | undefined;
+    let planned: GroupChange[] = [];
     try {
-      record = await this.store.groups.modify(id, plan, {
-        members: projection.wants('members'),
-        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
-      });
+      record = await this.store.groups.modify(
+        id,
+        (current) => (planned = plan(current)),
+        {
+          members: projection.wants('members'),
+          ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+          describe: (before, change) => {
+            const setData = planned.find((c) => c.kind === 'setData');
+            return {
+              actor: context.actor ?? 'unknown',
+              action,
+              resourceType: 'Group',
+              resourceId: id,
+              summary: describeGroupChange(before.data, setData?.kind === 'setData' ? setData.data : undefined, change),
+            };
+          },
+        },
+      );
     } catch (error) {
       throw translate(error);
     }

@@ -7,7 +7,7 @@ import { cloneJson, isPlainObject, normalizeValue } from './attribute-values';
 import { invalidFilter, invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors';
 import { matchesElement, parseValueFilter } from './filter';
 import type { AttributeRef, ResourceType } from './resource-types';
-import { isToleratedUrn, resolveAttributePath, splitUrn } from './resource-types';
+import { resolveAttributePath, splitUrn } from './resource-types';
 import type { AttributeDefinition } from './schema-definitions';
 import { findAttribute } from './schema-definitions';
 import { PATCH_OP } from './urns';
@@ -15,6 +15,8 @@ import { PATCH_OP } from './urns';
 export type PatchPath =
   /** The path is an extension URN: the value is an object of that extension's attributes. */
   | { readonly kind: 'extension'; readonly schema: string }
+  /** An attribute of a known extension that the extension does not declare: skipped and reported. */
+  | { readonly kind: 'undeclared'; readonly schema: string; readonly name: string }
   | {
       readonly kind: 'attribute';
       /** The attribute, with `subAttribute` set for `name.givenName` style paths. */
@@ -93,23 +95,35 @@ export function parsePatchPath(type: ResourceType, path: string): PatchPath {
   const split = splitUrn(type, path);
   if (split && split.rest === '' && split.schema !== type.schema) return { kind: 'extension', schema: split.schema.id };
   const ref = resolveAttributePath(type, path);
-  if (!ref) throw invalidPath(`Unknown attribute path '${path}'.`);
+  if (!ref) {
+    if (split && split.schema !== type.schema) return { kind: 'undeclared', schema: split.schema.id, name: split.rest.split('.')[0] ?? split.rest };
+    throw invalidPath(`Unknown attribute path '${path}'.`);
+  }
   return { kind: 'attribute', ref };
 }
 
+type UndeclaredSink = (urn: string, name: string) => void;
+
 /** Applies PATCH operations to a user's data (RFC 7644 §3.5.2), returning new data. */
-export function applyResourcePatch(type: ResourceType, data: ResourceData, operations: readonly PatchOperation[]): ResourceData {
+export function applyResourcePatch(
+  type: ResourceType,
+  data: ResourceData,
+  operations: readonly PatchOperation[],
+  onUndeclared: UndeclaredSink = () => undefined,
+): ResourceData {
   const doc = cloneJson(data);
   for (const operation of operations) {
     const { op, path, value } = operation;
     if (!path) {
       if (!isPlainObject(value)) throw invalidValue(`A ${op} without 'path' needs an object 'value'.`);
-      applyObject(type, doc, op, value);
+      applyObject(type, doc, op, value, onUndeclared);
+    } else if (path.kind === 'undeclared') {
+      onUndeclared(path.schema, path.name);
     } else if (path.kind === 'extension') {
       if (op === 'remove') delete doc[path.schema];
       else {
         if (!isPlainObject(value)) throw invalidValue(`The value for '${path.schema}' must be an object.`);
-        applyObject(type, doc, op, { [path.schema]: value });
+        applyObject(type, doc, op, { [path.schema]: value }, onUndeclared);
       }
     } else if (path.filter) {
       applyFiltered(doc, op, path.ref, path.filter, path.filteredSub, value, operation.rawPath ?? '');
@@ -127,29 +141,30 @@ export function applyResourcePatch(type: ResourceType, data: ResourceData, opera
 }
 
 /** Path-less add/replace: each key of the value is a path of its own (Okta's deactivate form, doc §7). */
-function applyObject(type: ResourceType, doc: JsonObject, op: 'add' | 'replace' | 'remove', value: JsonObject): void {
+function applyObject(type: ResourceType, doc: JsonObject, op: 'add' | 'replace' | 'remove', value: JsonObject, onUndeclared: UndeclaredSink): void {
   for (const [key, v] of Object.entries(value)) {
     if (/^urn:/i.test(key)) {
       const split = splitUrn(type, key);
       if (split && split.rest === '') {
         if (split.schema === type.schema) {
-          if (isPlainObject(v)) applyObject(type, doc, op, v);
+          if (isPlainObject(v)) applyObject(type, doc, op, v, onUndeclared);
           continue;
         }
         if (!isPlainObject(v)) throw invalidValue(`The value for '${split.schema.id}' must be an object.`);
         for (const [subKey, subValue] of Object.entries(v)) {
           const ref = resolveAttributePath(type, `${split.schema.id}:${subKey}`);
           if (ref) applyAttribute(doc, op, ref, subValue, true);
+          else onUndeclared(split.schema.id, subKey);
         }
         continue;
       }
       if (split) {
         const ref = resolveAttributePath(type, key);
         if (ref) applyAttribute(doc, op, ref, v, true);
+        else if (split.schema !== type.schema) onUndeclared(split.schema.id, split.rest.split('.')[0] ?? split.rest);
         continue;
       }
-      if (!isToleratedUrn(type, key)) continue; // unknown extension: ignored like in POST/PUT
-      continue;
+      continue; // unknown or tolerated extension URN: ignored like in POST/PUT
     }
     if (key.toLowerCase() === 'schemas') continue;
     const ref = resolveAttributePath(type, key);

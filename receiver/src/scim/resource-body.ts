@@ -7,10 +7,18 @@ import { COMMON_ATTRIBUTES, findExtension, isToleratedUrn } from './resource-typ
 /** The attributes of a resource as stored: core attributes at top level, extensions under their URN. */
 export type ResourceData = JsonObject;
 
+/** An attribute sent under a known extension URN that the extension does not declare. */
+export interface UndeclaredAttribute {
+  readonly urn: string;
+  readonly name: string;
+}
+
 export interface ParsedResource {
   readonly data: ResourceData;
   /** Top-level URN keys that name no schema of this resource type; ignored, reported for diagnostics. */
   readonly unknownUrns: readonly string[];
+  /** Ignored rather than fatal (a provisioning client may be configured ahead of the receiver); reported. */
+  readonly undeclared: readonly UndeclaredAttribute[];
 }
 
 /** Checks the `schemas` member (RFC 7643 §3): present, containing the core schema, naming nothing unknown. */
@@ -44,6 +52,7 @@ export function parseResourceBody(type: ResourceType, body: unknown): ParsedReso
   const core: JsonObject = {};
   const extensionValues: JsonObject = {};
   const unknownUrns: string[] = [];
+  const undeclared: UndeclaredAttribute[] = [];
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === 'schemas') continue;
     if (/^urn:/i.test(key)) {
@@ -51,7 +60,10 @@ export function parseResourceBody(type: ResourceType, body: unknown): ParsedReso
       if (extension) {
         if (value === null) continue;
         if (!isPlainObject(value)) throw invalidValue(`'${extension.id}' must be an object of attributes.`);
-        const normalized = normalizeAttributes(extension.attributes, value, extension.id, { dropReadOnly: true });
+        const normalized = normalizeAttributes(extension.attributes, value, extension.id, {
+          dropReadOnly: true,
+          onUnknown: (name) => undeclared.push({ urn: extension.id, name }),
+        });
         if (Object.keys(normalized).length > 0) extensionValues[extension.id] = normalized;
       } else if (!isToleratedUrn(type, key)) {
         unknownUrns.push(key);
@@ -66,7 +78,7 @@ export function parseResourceBody(type: ResourceType, body: unknown): ParsedReso
       throw invalidValue(`Attribute '${attribute.name}' is required.`);
     }
   }
-  return { data: { ...data, ...extensionValues }, unknownUrns };
+  return { data: { ...data, ...extensionValues }, unknownUrns, undeclared };
 }
 
 /** Schemas to list in a representation: the core one plus every extension that has a value. */

@@ -7,7 +7,9 @@ import { parseListRequest } from './list-request';
 import { applyResourcePatch, parsePatchRequest } from './patch';
 import type { Projection } from './projection';
 import { renderUser } from './representation';
+import type { ParsedResource, UndeclaredAttribute } from './resource-body';
 import { parseResourceBody } from './resource-body';
+import { describeUserChange } from './activity-summaries';
 import type { SchemaCatalog } from './resource-types';
 import { LIST_RESPONSE } from './urns';
 
@@ -21,10 +23,28 @@ export interface RequestContext {
   /** `https://host/scim/v2`, for `meta.location` and `$ref`. */
   readonly baseUrl: string;
   readonly ifMatch?: number;
+  /** The credential behind the request, for the activity log. */
+  readonly actor?: string;
 }
 
-/** Receives notice of values a client sent that the receiver does not know (for diagnostics). */
-export type UnknownUrnListener = (urns: readonly string[], userName: string) => void;
+/** Provisioning decisions and reports that belong to the receiver's settings, not to SCIM itself. */
+export interface ProvisioningPolicy {
+  /** The address to invite a newly created user at, or undefined for no automatic invitation. */
+  invitationAddress(data: JsonObject): string | undefined;
+  /** Attributes sent under a known extension that it does not declare (ignored, never fatal). */
+  reportUndeclared(undeclared: readonly UndeclaredAttribute[], userName: string, actor: string): void;
+  /** Top-level URN keys matching no schema (ignored). */
+  reportUnknownUrns(urns: readonly string[], userName: string): void;
+  /** An automatic invitation was committed with a new user. */
+  invitationQueued(): void;
+}
+
+export const NO_POLICY: ProvisioningPolicy = {
+  invitationAddress: () => undefined,
+  reportUndeclared: () => undefined,
+  reportUnknownUrns: () => undefined,
+  invitationQueued: () => undefined,
+};
 
 export function translateStoreError(error: unknown): unknown {
   if (error instanceof UniqueViolationError) {
@@ -46,7 +66,7 @@ export class UsersService {
     private readonly store: ScimStore,
     private readonly catalog: SchemaCatalog,
     private readonly limits: PagingLimits,
-    private readonly onUnknownUrns?: UnknownUrnListener,
+    private readonly policy: ProvisioningPolicy = NO_POLICY,
   ) {}
 
   private get type() {
@@ -57,9 +77,16 @@ export class UsersService {
     const parsed = parseResourceBody(this.type, body);
     // Okta always sends active; when a client does not, a new user is active (never the reverse).
     const data: JsonObject = { ...parsed.data, active: parsed.data.active ?? true };
+    const actor = context.actor ?? 'unknown';
+    const inviteEmail = data.active === true ? this.policy.invitationAddress(data) : undefined;
     try {
-      const record = await this.store.users.create(data);
-      this.reportUnknown(parsed.unknownUrns, data.userName);
+      const record = await this.store.users.create(data, {
+        createdBy: actor,
+        activity: { actor, action: 'user.create', resourceType: 'User', summary: `Created ${String(data.userName)}${data.active === false ? ' (inactive)' : ''}` },
+        ...(inviteEmail ? { inviteEmail } : {}),
+      });
+      if (inviteEmail) this.policy.invitationQueued();
+      this.report(parsed, data.userName, actor);
       return this.result({ ...record, groups: [] }, context);
     } catch (error) {
       throw translateStoreError(error);
@@ -83,33 +110,50 @@ export class UsersService {
   /** Full replace of writable attributes; a missing `active` keeps the current status (doc §6). */
   async replace(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
     const parsed = parseResourceBody(this.type, body);
-    const record = await this.write(id, context, (current) => ({ ...parsed.data, active: parsed.data.active ?? current.data.active ?? true }));
-    this.reportUnknown(parsed.unknownUrns, record.data.userName);
+    const record = await this.write(id, context, 'user.replace', (current) => ({
+      ...parsed.data,
+      active: parsed.data.active ?? current.data.active ?? true,
+    }));
+    this.report(parsed, record.data.userName, context.actor ?? 'unknown');
     return this.result(record, context);
   }
 
   async patch(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
     const operations = parsePatchRequest(this.type, body);
-    const record = await this.write(id, context, (current) => applyResourcePatch(this.type, current.data, operations));
+    const undeclared: UndeclaredAttribute[] = [];
+    const record = await this.write(id, context, 'user.patch', (current) =>
+      applyResourcePatch(this.type, current.data, operations, (urn, name) => undeclared.push({ urn, name })),
+    );
+    this.report({ unknownUrns: [], undeclared }, record.data.userName, context.actor ?? 'unknown');
     return this.result(record, context);
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
     let deleted: boolean;
     try {
-      deleted = await this.store.users.delete(id, context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {});
+      deleted = await this.store.users.delete(id, {
+        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+        activity: { actor: context.actor ?? 'unknown', action: 'user.delete', resourceType: 'User', resourceId: id, summary: `Deleted user ${id}` },
+      });
     } catch (error) {
       throw translateStoreError(error);
     }
     if (!deleted) throw notFound(`User ${id} not found.`);
   }
 
-  private async write(id: string, context: RequestContext, mutate: (current: UserRecord) => JsonObject): Promise<UserRecord> {
+  private async write(id: string, context: RequestContext, action: string, mutate: (current: UserRecord) => JsonObject): Promise<UserRecord> {
     let record: UserRecord | undefined;
     try {
       record = await this.store.users.update(id, mutate, {
         groups: true,
         ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+        describe: (before, after) => ({
+          actor: context.actor ?? 'unknown',
+          action,
+          resourceType: 'User',
+          resourceId: id,
+          summary: describeUserChange(before.data, after),
+        }),
       });
     } catch (error) {
       throw translateStoreError(error);
@@ -122,7 +166,8 @@ export class UsersService {
     return { id: record.id, version: record.version, resource: renderUser(this.type, record, context.baseUrl) };
   }
 
-  private reportUnknown(urns: readonly string[], userName: unknown): void {
-    if (urns.length > 0) this.onUnknownUrns?.(urns, String(userName));
+  private report(parsed: Pick<ParsedResource, 'unknownUrns' | 'undeclared'>, userName: unknown, actor: string): void {
+    if (parsed.unknownUrns.length > 0) this.policy.reportUnknownUrns(parsed.unknownUrns, String(userName));
+    if (parsed.undeclared.length > 0) this.policy.reportUndeclared(parsed.undeclared, String(userName), actor);
   }
 }

@@ -145,7 +145,7 @@ export class SqlInvitationStore implements InvitationStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('invitations')
-        .set({ accepted_at: at, token_sha256: null })
+        .set({ accepted_at: at })
         .where('id', '=', id)
         .where('accepted_at', 'is', null)
         .executeTakeFirst();

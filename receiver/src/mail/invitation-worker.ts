@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { sha256Hex } from '../auth/tokens';
+import type { InvitationRecord, InvitationStore } from '../store/types';
+import { invitationEmail } from './invitation-email';
+import type { Mailer } from './mailer';
+
+export interface InvitationWorkerOptions {
+  /** Base of the links in e-mails: `${publicUrl}/invite/<token>`. */
+  readonly publicUrl: string;
+  readonly pollIntervalMs: number;
+  /** Attempts before an invitation is marked failed. */
+  readonly maxAttempts: number;
+  /** First retry delay; doubled on every further failure, capped at one hour. */
+  readonly retryBaseMs: number;
+  readonly linkTtlHours: number;
+}
+
+/**
+ * Sends pending invitations from the outbox. A fresh link token is made for every attempt and only its
+ * digest is stored, so a failed attempt's link never works. Runs in the receiver process.
+ */
+export class InvitationWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: InvitationStore,
+    private readonly mailer: Mailer,
+    private readonly options: InvitationWorkerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Runs a pass soon (after an invitation was queued) instead of at the next poll. */
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (this.running) {
+        this.schedule(50);
+        return;
+      }
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'invitation pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(this.options.pollIntervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One pass over due invitations; returns how many were sent. */
+  async runOnce(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const due = await this.store.due(new Date().toISOString(), 20);
+      if (due.length === 0 || this.stopped) return sent;
+      for (const invitation of due) if (await this.deliver(invitation)) sent++;
+    }
+  }
+
+  private async deliver(invitation: InvitationRecord): Promise<boolean> {
+    const token = `inv_${randomBytes(32).toString('base64url')}`;
+    const expiresAt = new Date(Date.now() + this.options.linkTtlHours * 3_600_000).toISOString();
+    const link = `${this.options.publicUrl}/invite/${token}`;
+    try {
+      await this.mailer.send(invitationEmail(invitation.email, invitation.userName, link, expiresAt));
+    } catch (error) {
+      const attempts = invitation.attempts + 1;
+      const giveUp = attempts >= this.options.maxAttempts;
+      const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn({ invitation: invitation.id, attempts, giveUp, error: message }, 'invitation e-mail failed');
+      await this.store.markAttemptFailed(invitation.id, message, new Date(Date.now() + delay).toISOString(), giveUp);
+      return false;
+    }
+    await this.store.markSent(invitation.id, sha256Hex(token), new Date().toISOString(), expiresAt);
+    this.logger.info({ invitation: invitation.id }, 'invitation e-mail sent');
+    return true;
+  }
+}
