@@ -67,7 +67,11 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
     if (typeof header === 'string' && header.trim() !== '*' && ifMatch === undefined) {
       throw new ScimError(412, `If-Match ${JSON.stringify(header)} names no version of this resource.`);
     }
-    return { baseUrl: baseUrl(request), ...(ifMatch !== undefined ? { ifMatch } : {}) };
+    return {
+      baseUrl: baseUrl(request),
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+      ...(request.credentialId ? { actor: request.credentialId } : {}),
+    };
   };
 
   const projection = (kind: ResourceKind, request: FastifyRequest) => {

@@ -70,7 +70,9 @@ export class InvitationWorker {
   async runOnce(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const due = await this.store.due(new Date().toISOString(), 20);
+      const now = Date.now();
+      // The lease outlasts an SMTP timeout; a crash mid-send retries once it ends.
+      const due = await this.store.claimDue(new Date(now).toISOString(), new Date(now + 5 * 60_000).toISOString(), 20);
       if (due.length === 0 || this.stopped) return sent;
       for (const invitation of due) if (await this.deliver(invitation)) sent++;
     }

@@ -239,8 +239,11 @@ export interface InvitationRecord {
 export interface InvitationStore {
   /** An admin's (re-)invitation: a new pending invitation; earlier unaccepted ones stop working. */
   createManual(userId: string, email: string, activity?: ActivityInput): Promise<InvitationRecord | undefined>;
-  /** Pending invitations whose next attempt is due. */
-  due(now: string, limit: number): Promise<InvitationRecord[]>;
+  /**
+   * Claims pending invitations whose next attempt is due: their next attempt moves to `leaseUntil`, so a
+   * concurrent pass (or another replica) does not pick them too. A crash mid-send retries after the lease.
+   */
+  claimDue(now: string, leaseUntil: string, limit: number): Promise<InvitationRecord[]>;
   /** The e-mail went out carrying a link whose token has this digest. */
   markSent(id: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<void>;
   markAttemptFailed(id: string, error: string, nextAttemptAt: string, giveUp: boolean): Promise<void>;

@@ -8,6 +8,8 @@ import { loadSettings } from '../../../receiver/src/settings';
 import type { Logger } from 'pino';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
+export const CUSTOM_URN = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User';
 export const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -45,6 +47,7 @@ export class TestReceiver {
       HOST: '127.0.0.1',
       DATA_DIR: dir,
       SCIM_TOKEN_SHA256: sha256Hex(TOKEN),
+      ADMIN_API_KEY_SHA256: sha256Hex(ADMIN_KEY),
       LOG_LEVEL: 'silent',
       ...env,
     });
@@ -83,6 +86,14 @@ export class TestReceiver {
     }
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
+
+  /** The admin API, authenticated with the admin key. */
+  api = <T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}) =>
+    this.request<T>(method, `${this.receiver.url}/api${path}`, {
+      token: ADMIN_KEY,
+      ...options,
+      ...(body !== undefined ? { body, headers: { 'content-type': 'application/json', ...options.headers } } : {}),
+    });
 
   get = <T = any>(path: string, options?: RequestOptions) => this.request<T>('GET', path, options);
   post = <T = any>(path: string, body: unknown, options?: RequestOptions) => this.request<T>('POST', path, { ...options, body });

@@ -93,9 +93,27 @@ export class SqlInvitationStore implements InvitationStore {
     return toInvitation((await this.select().where('i.id', '=', id).executeTakeFirstOrThrow()) as Joined);
   }
 
-  async due(at: string, limit: number): Promise<InvitationRecord[]> {
-    const rows = await this.select().where('i.status', '=', 'pending').where('i.next_attempt_at', '<=', at).orderBy('i.next_attempt_at').limit(limit).execute();
-    return rows.map((r) => toInvitation(r as Joined));
+  async claimDue(at: string, leaseUntil: string, limit: number): Promise<InvitationRecord[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('invitations as i')
+        .select('i.id')
+        .where('i.status', '=', 'pending')
+        .where('i.next_attempt_at', '<=', at)
+        .orderBy('i.next_attempt_at')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) return [];
+      const ids = rows.map((r) => r.id);
+      await trx.updateTable('invitations').set({ next_attempt_at: leaseUntil }).where('id', 'in', ids).execute();
+      const claimed = await trx
+        .selectFrom('invitations as i')
+        .innerJoin('scim_users as u', 'u.seq', 'i.user_seq')
+        .select(['i.id', 'u.id as user_id', 'u.user_name', 'i.email', 'i.reason', 'i.status', 'i.attempts', 'i.next_attempt_at', 'i.last_error', 'i.expires_at', 'i.sent_at', 'i.accepted_at', 'i.created'])
+        .where('i.id', 'in', ids)
+        .execute();
+      return claimed.map((r) => toInvitation(r as Joined));
+    });
   }
 
   async markSent(id: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<void> {
