@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ActivityInput, InvitationRecord, InvitationStatus, InvitationStore } from '../types';
+import type { Db } from './shared';
 import { insertActivity, now } from './shared';
 import type { Tables } from './tables';
 
@@ -42,8 +43,9 @@ function toInvitation(row: Joined): InvitationRecord {
 export class SqlInvitationStore implements InvitationStore {
   constructor(private readonly db: Kysely<Tables>) {}
 
-  private select() {
-    return this.db
+  /** Takes the transaction when inside one: SQLite has one connection, a query on `this.db` there would wait forever. */
+  private select(db: Db = this.db) {
+    return db
       .selectFrom('invitations as i')
       .innerJoin('scim_users as u', 'u.seq', 'i.user_seq')
       .select([
@@ -106,12 +108,7 @@ export class SqlInvitationStore implements InvitationStore {
       if (rows.length === 0) return [];
       const ids = rows.map((r) => r.id);
       await trx.updateTable('invitations').set({ next_attempt_at: leaseUntil }).where('id', 'in', ids).execute();
-      const claimed = await trx
-        .selectFrom('invitations as i')
-        .innerJoin('scim_users as u', 'u.seq', 'i.user_seq')
-        .select(['i.id', 'u.id as user_id', 'u.user_name', 'i.email', 'i.reason', 'i.status', 'i.attempts', 'i.next_attempt_at', 'i.last_error', 'i.expires_at', 'i.sent_at', 'i.accepted_at', 'i.created'])
-        .where('i.id', 'in', ids)
-        .execute();
+      const claimed = await this.select(trx).where('i.id', 'in', ids).execute();
       return claimed.map((r) => toInvitation(r as Joined));
     });
   }
@@ -123,7 +120,7 @@ export class SqlInvitationStore implements InvitationStore {
         .set((eb) => ({ status: 'sent', token_sha256: tokenSha256, sent_at: sentAt, expires_at: expiresAt, last_error: null, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
         .execute();
-      const row = await this.select().where('i.id', '=', id).executeTakeFirst();
+      const row = await this.select(trx).where('i.id', '=', id).executeTakeFirst();
       if (row) {
         await insertActivity(
           trx,
@@ -142,7 +139,7 @@ export class SqlInvitationStore implements InvitationStore {
         .where('id', '=', id)
         .execute();
       if (giveUp) {
-        const row = await this.select().where('i.id', '=', id).executeTakeFirst();
+        const row = await this.select(trx).where('i.id', '=', id).executeTakeFirst();
         await insertActivity(trx, {
           actor: 'system',
           action: 'invitation.failed',

@@ -1,0 +1,164 @@
+/** Automatic and manual e-mail invitations, delivered to a real SMTP server process. */
+import { TestReceiver, oktaUser, patchOp } from './support/harness';
+import type { ReceivedMail } from './support/smtp';
+import { SmtpSink, waitFor } from './support/smtp';
+
+function linkIn(mail: ReceivedMail): string {
+  const match = /(http:\/\/\S+\/invite\/inv_[A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!match) throw new Error(`no invitation link in ${mail.text}`);
+  return match[1]!;
+}
+
+async function form(url: string, method: 'GET' | 'POST') {
+  const response = await fetch(url, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' } : {}) });
+  return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+describe('with an SMTP server', () => {
+  let sink: SmtpSink;
+  let r: TestReceiver;
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    r = await TestReceiver.start({ SMTP_URL: sink.url, MAIL_FROM: 'Provisioning <provisioning@example.com>', INVITATION_POLL_MS: '60000' });
+  });
+  afterAll(async () => {
+    await r.stop();
+    await sink.stop();
+  });
+
+  it('sends nothing while autoInvite is off', async () => {
+    await r.createUser('not.invited@example.com');
+    expect(await r.receiver.sendInvitations()).toBe(0);
+    expect(sink.messages).toHaveLength(0);
+    expect((await r.api('GET', '/invitations')).body.items).toEqual([]);
+  });
+
+  it('invites a user Okta creates exactly once, with a single-use link that enrols the user', async () => {
+    await r.api('PUT', '/settings', { autoInvite: true });
+    const user = await r.createUser('grace.hopper@example.com', {
+      emails: [{ value: 'grace@home.example', type: 'home' }, { value: 'grace@work.example', type: 'work', primary: true }],
+    });
+    await waitFor(() => sink.messages.length === 1, 10_000, 'the invitation e-mail');
+    const mail = sink.messages[0]!;
+    expect(mail.to).toEqual(['grace@work.example']);
+    expect(mail.from).toBe('provisioning@example.com');
+    expect(mail.subject).toBe('You are invited');
+    const link = linkIn(mail);
+    expect(link.startsWith(`http://localhost:`)).toBe(true);
+
+    // Okta's later traffic for the same user never sends a second invitation.
+    const read = (await r.get(`/Users/${user.id}`)).body;
+    await r.put(`/Users/${user.id}`, { ...read, title: 'Rear Admiral' });
+    await r.patch(`/Users/${user.id}`, patchOp({ op: 'replace', value: { active: false } }));
+    await r.patch(`/Users/${user.id}`, patchOp({ op: 'replace', value: { active: true } }));
+    await r.receiver.sendInvitations();
+    expect(sink.messages).toHaveLength(1);
+
+    const invitation = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items;
+    expect(invitation).toEqual([expect.objectContaining({ status: 'sent', attempts: 1, email: 'grace@work.example', reason: 'auto' })]);
+    expect(JSON.stringify(invitation)).not.toContain(link.split('/invite/')[1]);
+
+    const url = link.replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    const page = await form(url, 'GET');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<form method="post">');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect((await r.api('GET', `/users/${user.id}`)).body.enrolled).toBe(false); // GET alone changes nothing
+
+    const accepted = await form(url, 'POST');
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toContain('You are enrolled');
+    const detail = (await r.api('GET', `/users/${user.id}`)).body;
+    expect(detail.enrolled).toBe(true);
+    expect(detail.enrolledAt).toEqual(expect.any(String));
+
+    const again = await form(url, 'POST');
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('already been used');
+    expect((await form(`${r.receiver.url}/invite/inv_forged`, 'GET')).status).toBe(404);
+
+    const trail = (await r.api('GET', `/activity?resourceId=${user.id}&action=invitation.`)).body.items.map((a: { action: string }) => a.action);
+    expect(trail).toEqual(['invitation.accepted', 'invitation.sent']);
+  });
+
+  it('does not invite users created inactive or without an e-mail', async () => {
+    const before = sink.messages.length;
+    await r.post('/Users', oktaUser('inactive.new@example.com', { active: false }));
+    await r.post('/Users', oktaUser('no.mail@example.com', { emails: undefined }));
+    await r.receiver.sendInvitations();
+    expect(sink.messages).toHaveLength(before);
+  });
+
+  it('lets an admin re-invite: a new e-mail and link, the old link stops working', async () => {
+    const user = await r.createUser('reinvite@example.com');
+    await waitFor(() => sink.messages.some((m) => m.to.includes('reinvite@example.com')), 10_000, 'the first invitation');
+    const firstLink = linkIn(sink.messages.find((m) => m.to.includes('reinvite@example.com'))!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+
+    const reinvite = await r.api('POST', `/users/${user.id}/invitations`);
+    expect(reinvite.status).toBe(201);
+    expect(reinvite.body).toMatchObject({ reason: 'manual', status: 'pending', email: 'reinvite@example.com' });
+    await waitFor(() => sink.messages.filter((m) => m.to.includes('reinvite@example.com')).length === 2, 10_000, 'the second invitation');
+    const secondLink = linkIn(sink.messages.filter((m) => m.to.includes('reinvite@example.com'))[1]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    expect(secondLink).not.toBe(firstLink);
+    expect((await form(firstLink, 'POST')).status).toBe(404);
+    expect((await form(secondLink, 'POST')).status).toBe(200);
+  });
+
+  it('refuses a manual invitation for unknown users and users without e-mail', async () => {
+    expect((await r.api('POST', '/users/nope/invitations')).status).toBe(404);
+    const noMail = (await r.post('/Users', oktaUser('nomail2@example.com', { emails: undefined }))).body;
+    const response = await r.api('POST', `/users/${noMail.id}/invitations`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.field).toBe('emails');
+  });
+});
+
+it('retries after an SMTP failure with backoff and records the error', async () => {
+  const sink = await SmtpSink.start({ SMTP_SINK_FAIL_FIRST: '1' });
+  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '200', INVITATION_POLL_MS: '100' });
+  try {
+    await r.api('PUT', '/settings', { autoInvite: true });
+    const user = await r.createUser('flaky.relay@example.com');
+    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.attempts === 1, 10_000, 'the failed attempt');
+    const failed = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
+    expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(failed.lastError).toMatch(/451|Temporary relay failure/);
+    await waitFor(() => sink.messages.length === 1, 10_000, 'the retried e-mail');
+    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'sent', 10_000, 'status sent');
+    const sent = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
+    expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(sent.lastError).toBeUndefined();
+  } finally {
+    await r.stop();
+    await sink.stop();
+  }
+});
+
+it('gives up after INVITATION_MAX_ATTEMPTS and says so', async () => {
+  const sink = await SmtpSink.start({ SMTP_SINK_FAIL_FIRST: '100' });
+  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '100', INVITATION_POLL_MS: '50', INVITATION_MAX_ATTEMPTS: '2' });
+  try {
+    await r.api('PUT', '/settings', { autoInvite: true });
+    const user = await r.createUser('never.delivered@example.com');
+    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'failed', 10_000, 'status failed');
+    expect((await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    expect((await r.api('GET', '/diagnostics')).body.invitations).toMatchObject({ failed: 1, smtpConfigured: true });
+  } finally {
+    await r.stop();
+    await sink.stop();
+  }
+});
+
+it('without SMTP, keeps invitations pending and says why', async () => {
+  const r = await TestReceiver.start();
+  try {
+    await r.api('PUT', '/settings', { autoInvite: true });
+    const user = await r.createUser('waiting@example.com');
+    const items = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items;
+    expect(items).toEqual([expect.objectContaining({ status: 'pending', attempts: 0, blockedReason: expect.stringMatching(/SMTP_URL/) })]);
+    const diagnostics = (await r.api('GET', '/diagnostics')).body.invitations;
+    expect(diagnostics).toMatchObject({ pending: 1, smtpConfigured: false, blockedReason: expect.stringMatching(/SMTP_URL/) });
+  } finally {
+    await r.stop();
+  }
+});
