@@ -4,7 +4,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../../receiver/src/auth/tokens';
@@ -80,7 +80,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('on first start creates the data directory, prints the base URL and a token once, and stores only its hash', async () => {
+it('on first start creates the data directory, prints the base URL, a token and an admin key once, and stores only hashes', async () => {
   const dataDir = join(dir, 'data');
   const first = await start({ DATA_DIR: dataDir });
   const token = tokenOf(first.stdout());
@@ -95,6 +95,9 @@ it('on first start creates the data directory, prints the base URL and a token o
   expect(files).not.toContain(token);
   expect(files).toContain(sha256Hex(token));
   expect(first.stdout().split(token).length - 1).toBe(1);
+  const adminKey = /Admin API key for \S+ \(shown once; only its SHA-256 is stored\): (\S+)/.exec(first.stdout())?.[1];
+  expect(adminKey).toMatch(/^scim_/);
+  expect(files).not.toContain(adminKey);
 
   const second = await start({ DATA_DIR: dataDir });
   expect(second.stdout()).not.toMatch(/SCIM bearer token/);
@@ -117,7 +120,16 @@ it('with SCIM_TOKEN_SHA256 creates no token and accepts any of the given hashes'
 it('refuses invalid settings, naming every bad variable, with exit code 2', async () => {
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, PORT: 'eighty', BODY_LIMIT_BYTES: '12', SCIM_TOKEN_SHA256: 'not-a-hash', PUBLIC_URL: 'ftp://x' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATA_DIR: dir,
+      PORT: 'eighty',
+      BODY_LIMIT_BYTES: '12',
+      SCIM_TOKEN_SHA256: 'not-a-hash',
+      PUBLIC_URL: 'ftp://x',
+      SMTP_URL: 'http://mailer:hunter2-secret@mail.example.com',
+      SCIM_EXTENSION_URN: 'not-a-urn',
+    },
   });
   let err = '';
   child.stderr.on('data', (d) => (err += String(d)));
@@ -127,6 +139,21 @@ it('refuses invalid settings, naming every bad variable, with exit code 2', asyn
   expect(err).toMatch(/BODY_LIMIT_BYTES:/);
   expect(err).toMatch(/SCIM_TOKEN_SHA256: expected comma-separated lower-case hex SHA-256/);
   expect(err).toMatch(/PUBLIC_URL:/);
+  expect(err).toMatch(/SMTP_URL: expected smtp:\/\//);
+  expect(err).not.toContain('hunter2-secret');
+  expect(err).toMatch(/SCIM_EXTENSION_URN: expected a URN ending in ":User"/);
+});
+
+it('refuses an invalid RECEIVER_CONFIG file with exit code 2, naming each path', async () => {
+  const file = join(dir, 'receiver.json');
+  writeFileSync(file, JSON.stringify({ attributes: [{ name: 'userName' }], settings: { autoInvite: 1 } }));
+  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, PORT: '0', RECEIVER_CONFIG: file } });
+  let err = '';
+  child.stderr.on('data', (d) => (err += String(d)));
+  expect(await new Promise<number | null>((r) => child.on('exit', r))).toBe(2);
+  expect(err).toMatch(/attributes\[0\]\.name: collides with the standard attribute "userName"/);
+  expect(err).toMatch(/settings\.autoInvite: /);
+  expect(existsSync(join(dir, 'receiver.db'))).toBe(false);
 });
 
 it('keeps every acknowledged write across a crash (SIGKILL)', async () => {

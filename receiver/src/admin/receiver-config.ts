@@ -29,17 +29,28 @@ export const ReceiverConfig = z
           })
           .strict(),
       )
-      .default([])
-      .superRefine((attributes, ctx) => {
-        const seen = new Map<string, number>();
-        attributes.forEach((a, i) => {
-          const previous = seen.get(a.name.toLowerCase());
-          if (previous !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicates attributes[${previous}] ("${a.name}")` });
-          else seen.set(a.name.toLowerCase(), i);
-        });
-      }),
+      .default([]),
   })
   .strict();
+
+/**
+ * Duplicate names, checked on the raw input: zod skips refinements of an array whose items have
+ * problems, and every problem should be reported at once.
+ */
+function duplicateNames(raw: unknown): string[] {
+  const attributes = (raw as { attributes?: unknown } | null)?.attributes;
+  if (!Array.isArray(attributes)) return [];
+  const seen = new Map<string, number>();
+  const problems: string[] = [];
+  attributes.forEach((a: unknown, i) => {
+    const name = (a as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const previous = seen.get(name.toLowerCase());
+    if (previous !== undefined) problems.push(`attributes[${i}].name: duplicates attributes[${previous}] ("${name}")`);
+    else seen.set(name.toLowerCase(), i);
+  });
+  return problems;
+}
 
 export type ReceiverConfig = z.output<typeof ReceiverConfig>;
 
@@ -66,11 +77,7 @@ export function loadReceiverConfig(file: string): ReceiverConfig {
     throw new ReceiverConfigError(file, [error instanceof Error ? error.message : String(error)]);
   }
   const parsed = ReceiverConfig.safeParse(raw);
-  if (!parsed.success) {
-    throw new ReceiverConfigError(
-      file,
-      parsed.error.issues.map((i) => `${pathText(i.path) || '(root)'}: ${i.message}`),
-    );
-  }
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${pathText(i.path) || '(root)'}: ${i.message}`)), ...duplicateNames(raw)];
+  if (problems.length > 0 || !parsed.success) throw new ReceiverConfigError(file, problems);
   return parsed.data;
 }

@@ -26,7 +26,7 @@ export class SqlAttributeStore implements AttributeStore {
   constructor(private readonly db: Kysely<Tables>) {}
 
   async list(): Promise<AttributeDefinitionRecord[]> {
-    const rows = await this.db.selectFrom('attribute_definitions').selectAll().orderBy('created').orderBy('name').execute();
+    const rows = await this.db.selectFrom('attribute_definitions').selectAll().orderBy('name_lower').execute();
     return rows.map(toAttribute);
   }
 
