@@ -1,0 +1,19 @@
+import type { EnvironmentInput } from '../schema';
+
+/** Development org: the app exists and provisioning is not yet enabled (first apply). */
+export const dev: EnvironmentInput = {
+  name: 'dev',
+  okta: { orgName: 'acme-dev', baseUrl: 'oktapreview.com' },
+  app: { label: 'Device Portal (dev)' },
+  provisioning: { mode: 'console', confirmed: false },
+  scimExtensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User',
+  attributes: [
+    { name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies', source: 'user.costBand' },
+    { name: 'department', displayName: 'Department', namespace: 'enterprise', source: 'user.department' },
+  ],
+  groups: [{ key: 'engineering', name: 'Engineering', source: 'existing' }],
+  assignments: { groups: ['engineering'], people: ['ada.lovelace@acme.example'] },
+  groupPush: [{ group: 'engineering' }],
+  receiver: { scimBaseUrl: 'https://scim.dev.acme.example/scim/v2' },
+  backend: { type: 'local' },
+};

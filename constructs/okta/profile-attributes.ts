@@ -1,0 +1,81 @@
+import { Annotations, Construct } from '../framework';
+import { Problems } from '../validation';
+import { AppUserSchemaProperty } from './bindings';
+
+export const ENTERPRISE_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export interface ProfileAttribute {
+  /** Variable name in the Profile Editor, also the external name sent over SCIM. */
+  readonly name: string;
+  readonly displayName: string;
+  /** @default 'string' */
+  readonly type?: 'string' | 'boolean' | 'integer' | 'number';
+  /** @default '' */
+  readonly description?: string;
+  /** @default 'custom' */
+  readonly namespace?: 'custom' | 'enterprise';
+  /** @default false */
+  readonly required?: boolean;
+}
+
+export interface ProfileAttributesProps {
+  readonly appId: string;
+  /** External namespace of `custom` attributes (the receiver's SCIM_EXTENSION_URN). */
+  readonly extensionUrn: string;
+  readonly attributes: readonly ProfileAttribute[];
+  /**
+   * Whether provisioning is enabled on the app: attributes declared before that have no external
+   * namespace in Okta and are silently left out of SCIM requests, so nothing is declared until then.
+   * @default false
+   */
+  readonly provisioningConfirmed?: boolean;
+}
+
+/** Custom app-user attributes (Profile Editor) with their external name and namespace. */
+export class ProfileAttributes extends Construct {
+  /** By attribute name; empty until provisioning is confirmed. */
+  readonly properties: Readonly<Record<string, AppUserSchemaProperty>>;
+
+  constructor(scope: Construct, id: string, props: ProfileAttributesProps) {
+    super(scope, id);
+    const problems = new Problems('ProfileAttributes').check(
+      /^urn:ietf:params:scim:schemas:extension:[A-Za-z0-9][A-Za-z0-9._-]*:2\.0:User$/.test(props.extensionUrn),
+      'extensionUrn: expected urn:ietf:params:scim:schemas:extension:<vendor>:2.0:User',
+    );
+    const seen = new Set<string>();
+    props.attributes.forEach((a, i) => {
+      problems.check(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(a.name), `attributes[${i}].name: expected a Profile Editor variable name`);
+      problems.check(!seen.has(a.name.toLowerCase()), `attributes[${i}].name: duplicate "${a.name}"`);
+      problems.check(a.displayName.trim().length > 0, `attributes[${i}].displayName: must not be empty`);
+      seen.add(a.name.toLowerCase());
+    });
+    problems.throwIfAny();
+
+    const properties: Record<string, AppUserSchemaProperty> = {};
+    if (!(props.provisioningConfirmed ?? false)) {
+      if (props.attributes.length > 0) {
+        Annotations.of(this).addWarning(
+          `${props.attributes.length} attribute(s) wait for provisioning.confirmed: Okta leaves attributes created before provisioning is enabled out of SCIM requests.`,
+        );
+      }
+      this.properties = properties;
+      return;
+    }
+    for (const attribute of props.attributes) {
+      properties[attribute.name] = new AppUserSchemaProperty(this, attribute.name, {
+        appId: props.appId,
+        index: attribute.name,
+        title: attribute.displayName,
+        type: attribute.type ?? 'string',
+        description: attribute.description ?? '',
+        externalName: attribute.name,
+        externalNamespace: (attribute.namespace ?? 'custom') === 'enterprise' ? ENTERPRISE_EXTENSION_URN : props.extensionUrn,
+        master: 'PROFILE_MASTER',
+        scope: 'NONE',
+        permissions: 'READ_ONLY',
+        required: attribute.required ?? false,
+      });
+    }
+    this.properties = properties;
+  }
+}

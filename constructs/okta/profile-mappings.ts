@@ -1,0 +1,45 @@
+import type { ITerraformDependable } from '../framework';
+import { Construct } from '../framework';
+import { Problems } from '../validation';
+import { DataOktaUserProfileMappingSource, ProfileMapping } from './bindings';
+
+export interface AttributeMapping {
+  /** Target: the app-user attribute's variable name. */
+  readonly attribute: string;
+  /** Okta expression over the Okta user, e.g. `user.costCenter`. */
+  readonly expression: string;
+}
+
+export interface ProfileMappingsProps {
+  readonly appId: string;
+  readonly mappings: readonly AttributeMapping[];
+  /** Resources the mappings need first (the attributes they target). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** The Okta user → app user mapping for the declared attributes, pushed on every update. */
+export class ProfileMappings extends Construct {
+  /** Undefined when there is nothing to map. */
+  readonly mapping?: ProfileMapping;
+
+  constructor(scope: Construct, id: string, props: ProfileMappingsProps) {
+    super(scope, id);
+    const problems = new Problems('ProfileMappings');
+    props.mappings.forEach((m, i) => {
+      problems.check(m.expression.trim().length > 0, `mappings[${i}].expression: must not be empty`);
+      problems.check(!/\$\{/.test(m.expression), `mappings[${i}].expression: Okta expressions use user.<attribute>, not \${…}`);
+    });
+    problems.throwIfAny();
+    if (props.mappings.length === 0) return;
+    const oktaUser = new DataOktaUserProfileMappingSource(this, 'OktaUser', {});
+    this.mapping = new ProfileMapping(this, 'Mapping', {
+      sourceId: oktaUser.id,
+      targetId: props.appId,
+      // Never remove mappings that someone added in the console; only manage ours.
+      deleteWhenAbsent: false,
+      alwaysApply: false,
+      mappings: props.mappings.map((m) => ({ id: m.attribute, expression: m.expression, pushStatus: 'PUSH' })),
+      dependsOn: [...(props.dependsOn ?? [])],
+    });
+  }
+}

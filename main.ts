@@ -1,0 +1,25 @@
+import { ConfigError } from './config/schema';
+import { loadEnvironments } from './config/environments';
+import { App } from './constructs/framework';
+import { OktaStack } from './stacks/okta-stack';
+
+/** One set of stacks per environment, from one validated config. */
+export function buildApp(outdir?: string): App {
+  const app = new App(outdir ? { outdir } : {});
+  for (const environment of loadEnvironments()) {
+    new OktaStack(app, `okta-${environment.name}`, { environment });
+  }
+  return app;
+}
+
+if (require.main === module) {
+  try {
+    buildApp().synth();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
