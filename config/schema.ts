@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mentionsEnvironment } from '../constructs/environment-name';
 
 /**
  * One environment of the integration (dev, staging, prod…), usually its own Okta org. Credentials are
@@ -196,11 +197,11 @@ function crossChecks(config: EnvironmentConfig, prefix: string): string[] {
   if (config.provisioning.mode === 'api' && !config.provisioning.confirmed) {
     at('provisioning.confirmed', 'api mode configures the connection through the API, which Okta accepts only once provisioning is enabled on the app: set confirmed to true after enabling it (see README)');
   }
-  if (!config.app.label.toLowerCase().includes(config.name)) {
+  if (!mentionsEnvironment(config.app.label, config.name)) {
     at('app.label', `must contain the environment name "${config.name}" so that every Okta object says which environment owns it`);
   }
   config.groups.forEach((g, i) => {
-    if (g.source === 'create' && !g.name.toLowerCase().includes(config.name)) {
+    if (g.source === 'create' && !mentionsEnvironment(g.name, config.name)) {
       at(`groups[${i}].name`, `a group this stack creates must contain the environment name "${config.name}"`);
     }
   });

@@ -1,5 +1,6 @@
 import type { IAspect, IConstruct } from './framework';
 import { Annotations, TerraformOutput, TerraformResource, Token } from './framework';
+import { mentionsEnvironment } from './environment-name';
 import { DOWNSTREAM_DELETE_ALLOWED } from './okta/group-push';
 
 /** Attribute names whose values are credentials, wherever they appear in a resource's configuration. */
@@ -17,6 +18,12 @@ function findPlaintextSecrets(value: unknown, path: string[] = []): string[] {
   return [];
 }
 
+/** The resource's own attributes, as they will be synthesized. */
+function attributesOf(node: TerraformResource): Record<string, unknown> {
+  const config = node.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+  return Object.values(config.resource?.[node.terraformResourceType] ?? {})[0] ?? {};
+}
+
 /**
  * No credential in clear: a token or password attribute must be a reference (a sensitive variable or
  * another stack's output), never a literal; outputs named like secrets must be sensitive.
@@ -24,7 +31,7 @@ function findPlaintextSecrets(value: unknown, path: string[] = []): string[] {
 export class NoPlaintextSecrets implements IAspect {
   visit(node: IConstruct): void {
     if (node instanceof TerraformResource) {
-      for (const path of findPlaintextSecrets(node.toTerraform())) {
+      for (const path of findPlaintextSecrets(attributesOf(node))) {
         Annotations.of(node).addError(`${path} is a literal value; pass credentials as sensitive references (a variable or the receiver stack's output)`);
       }
     }
@@ -40,12 +47,11 @@ export class EnvironmentInLabels implements IAspect {
 
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource) || !node.terraformResourceType.startsWith('okta_')) return;
-    const config = node.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const attributes = Object.values(config.resource?.[node.terraformResourceType] ?? {})[0] ?? {};
+    const attributes = attributesOf(node);
     const named = node.terraformResourceType === 'okta_group' ? 'name' : typeof attributes.label === 'string' || Token.isUnresolved(attributes.label) ? 'label' : undefined;
     if (!named) return;
     const value = attributes[named];
-    if (typeof value === 'string' && !Token.isUnresolved(value) && !value.toLowerCase().includes(this.environment.toLowerCase())) {
+    if (typeof value === 'string' && !Token.isUnresolved(value) && !mentionsEnvironment(value, this.environment)) {
       Annotations.of(node).addError(`${node.terraformResourceType}.${named} "${value}" must contain the environment name "${this.environment}"`);
     }
   }
@@ -55,8 +61,7 @@ export class EnvironmentInLabels implements IAspect {
 export class SafeGroupPush implements IAspect {
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource) || node.terraformResourceType !== 'okta_push_group') return;
-    const config = node.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-    const attributes = Object.values(config.resource?.okta_push_group ?? {})[0] ?? {};
+    const attributes = attributesOf(node);
     const allowed = node.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED && m.data === true);
     if (attributes.delete_target_group_on_destroy !== false && !allowed) {
       Annotations.of(node).addError(

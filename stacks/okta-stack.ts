@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema';
-import { Aspects, CloudBackend, Construct, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
+import type { Construct} from '../constructs/framework';
+import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
 import { EnvironmentInLabels, NoPlaintextSecrets, SafeGroupPush } from '../constructs/guardrails';
 import { Assignments } from '../constructs/okta/assignments';
 import { OKTA_PROVIDER_VERSION, OktaProvider } from '../constructs/okta/bindings';

@@ -1,4 +1,5 @@
 import { Construct } from '../framework';
+import { mentionsEnvironment } from '../environment-name';
 import { Problems } from '../validation';
 import { AppAutoLogin, AppSaml } from './bindings';
 
@@ -37,7 +38,7 @@ export class ScimApp extends Construct {
     this.catalogName = props.catalogName ?? 'scim2testapp';
     new Problems('ScimApp')
       .check(props.label.trim().length > 0 && props.label.length <= 100, 'label: expected 1 to 100 characters')
-      .check(props.label.toLowerCase().includes(props.environment.toLowerCase()), `label: must contain the environment name "${props.environment}"`)
+      .check(mentionsEnvironment(props.label, props.environment), `label: must contain the environment name "${props.environment}"`)
       .check(this.catalogName in CATALOG_SIGN_ON, `catalogName: expected one of ${Object.keys(CATALOG_SIGN_ON).join(', ')}`)
       .check(props.existingAppId === undefined || /^0oa[A-Za-z0-9]{17}$/.test(props.existingAppId), 'existingAppId: expected an Okta app id (0oa…)')
       .throwIfAny();

@@ -1,0 +1,295 @@
+/** Each construct on its own: resources and key properties, defaults, every validation error. */
+import './support-jest-matchers';
+import type { Construct} from '../../constructs/framework';
+import { TerraformStack, TerraformVariable, Testing } from '../../constructs/framework';
+import { Assignments } from '../../constructs/okta/assignments';
+import {
+  AppAutoLogin,
+  AppConnection,
+  AppFeatures,
+  AppGroupAssignments,
+  AppSaml,
+  AppUser,
+  AppUserSchemaProperty,
+  DataOktaGroup,
+  DataOktaUser,
+  Group,
+  ProfileMapping,
+  PushGroup,
+} from '../../constructs/okta/bindings';
+import { DOWNSTREAM_DELETE_ALLOWED, GroupPush } from '../../constructs/okta/group-push';
+import { OktaGroups } from '../../constructs/okta/groups';
+import { ENTERPRISE_EXTENSION_URN, ProfileAttributes } from '../../constructs/okta/profile-attributes';
+import { ProfileMappings } from '../../constructs/okta/profile-mappings';
+import { ProvisioningConnection } from '../../constructs/okta/provisioning-connection';
+import { ScimApp } from '../../constructs/okta/scim-app';
+import { PropsValidationError } from '../../constructs/validation';
+
+const URN = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+
+function synth(build: (scope: Construct) => void): string {
+  return Testing.synthScope((scope) => build(scope));
+}
+
+function parsed(build: (scope: Construct) => void): any {
+  return JSON.parse(synth(build));
+}
+
+function problems(build: () => void): string[] {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof PropsValidationError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('ScimApp', () => {
+  it('creates the OAuth Bearer Token test app from the catalog by default (okta_app_saml)', () => {
+    let app!: ScimApp;
+    const out = synth((s) => (app = new ScimApp(s, 'App', { environment: 'dev', label: 'Portal (dev)' })));
+    expect(out).toHaveResourceWithProperties(AppSaml, { label: 'Portal (dev)', preconfigured_app: 'scim2testapp', status: 'ACTIVE' });
+    expect(out).not.toHaveResource(AppAutoLogin);
+    expect(app.appId).toMatch(/^\$\{TfToken\[/);
+    expect(app.catalogName).toBe('scim2testapp');
+  });
+
+  it('creates the Header Auth variant as okta_app_auto_login', () => {
+    const out = synth((s) => new ScimApp(s, 'App', { environment: 'dev', label: 'Portal dev', catalogName: 'scim2headerauth' }));
+    expect(out).toHaveResourceWithProperties(AppAutoLogin, { preconfigured_app: 'scim2headerauth' });
+  });
+
+  it('references an existing app without creating one', () => {
+    let app!: ScimApp;
+    const out = parsed((s) => (app = new ScimApp(s, 'App', { environment: 'dev', label: 'Portal (dev)', existingAppId: '0oa1b2c3d4e5f6g7h8i9' })));
+    expect(out.resource).toBeUndefined();
+    expect(app.appId).toBe('0oa1b2c3d4e5f6g7h8i9');
+    expect(app.resource).toBeUndefined();
+  });
+
+  it('reports every invalid prop at once', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(problems(() => new ScimApp(stack, 'App', { environment: 'prod', label: '', catalogName: 'nope' as never, existingAppId: 'abc' }))).toEqual([
+      'label: expected 1 to 100 characters',
+      'label: must contain the environment name "prod"',
+      'catalogName: expected one of scim2testapp, scim2headerauth',
+      'existingAppId: expected an Okta app id (0oa…)',
+    ]);
+  });
+});
+
+describe('ProvisioningConnection', () => {
+  const token = (s: Construct) => new TerraformVariable(s, 'token', { type: 'string', sensitive: true }).stringValue;
+
+  it('console mode (default) declares no Okta resource, only outputs: base URL, sensitive token, runbook', () => {
+    const out = parsed((s) => new ProvisioningConnection(s, 'P', { appId: '0oa1b2c3d4e5f6g7h8i9', scimBaseUrl: 'https://scim.example.com/scim/v2', token: token(s) }));
+    expect(out.resource).toBeUndefined();
+    const outputs = out.output;
+    expect(Object.values(outputs).find((o: any) => o.value === 'https://scim.example.com/scim/v2')).toBeDefined();
+    const tokenOutput = Object.entries(outputs).find(([k]) => k.includes('scim_token'))![1] as any;
+    expect(tokenOutput).toMatchObject({ sensitive: true, value: '${var.token}' });
+    const runbook = Object.entries(outputs).find(([k]) => k.includes('provisioning_runbook'))![1] as any;
+    expect(runbook.sensitive).toBeUndefined();
+    expect(runbook.value).toContain('Create Users, Update User Attributes, Deactivate Users');
+    expect(runbook.value).toContain('https://scim.example.com/scim/v2');
+    expect(runbook.value).not.toContain('var.token');
+  });
+
+  it('api mode declares the connection with the token reference and the To-App features', () => {
+    const out = synth(
+      (s) =>
+        new ProvisioningConnection(s, 'P', {
+          appId: 'APP',
+          scimBaseUrl: 'https://scim.example.com/scim/v2',
+          token: token(s),
+          mode: 'api',
+          confirmed: true,
+          deactivate: false,
+        }),
+    );
+    expect(out).toHaveResourceWithProperties(AppConnection, {
+      id: 'APP',
+      action: 'activate',
+      base_url: 'https://scim.example.com/scim/v2',
+      profile: { auth_scheme: 'TOKEN', token: '${var.token}' },
+    });
+    expect(out).toHaveResourceWithProperties(AppFeatures, {
+      app_id: 'APP',
+      name: 'USER_PROVISIONING',
+      status: 'ENABLED',
+      capabilities: {
+        create: { lifecycle_create: { status: 'ENABLED' } },
+        update: { profile: { status: 'ENABLED' }, lifecycle_deactivate: { status: 'DISABLED' } },
+      },
+    });
+  });
+
+  it('refuses api mode before provisioning is confirmed, and plain http', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(problems(() => new ProvisioningConnection(stack, 'P', { appId: 'a', scimBaseUrl: 'http://x/scim/v2', token: 't', mode: 'api' }))).toEqual([
+      'confirmed: api mode needs provisioning enabled on the app first (set confirmed once it is)',
+      'scimBaseUrl: Okta only calls https URLs',
+    ]);
+  });
+});
+
+describe('ProfileAttributes', () => {
+  const attributes = [
+    { name: 'costBand', displayName: 'Cost band', description: 'Pay band' },
+    { name: 'department', displayName: 'Department', namespace: 'enterprise' as const },
+    { name: 'badge', displayName: 'Badge', type: 'integer' as const, required: true },
+  ];
+
+  it('declares nothing and warns until provisioning is confirmed', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    const construct = new ProfileAttributes(stack, 'A', { appId: 'APP', extensionUrn: URN, attributes });
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+    expect(construct.properties).toEqual({});
+    expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/3 attribute\(s\) wait for provisioning\.confirmed/)]);
+  });
+
+  it('declares each attribute with external name and namespace once confirmed', () => {
+    let construct!: ProfileAttributes;
+    const out = synth((s) => (construct = new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes, provisioningConfirmed: true })));
+    expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, {
+      app_id: 'APP',
+      index: 'costBand',
+      title: 'Cost band',
+      type: 'string',
+      description: 'Pay band',
+      external_name: 'costBand',
+      external_namespace: URN,
+      master: 'PROFILE_MASTER',
+      scope: 'NONE',
+      permissions: 'READ_ONLY',
+      required: false,
+    });
+    expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, { index: 'department', external_namespace: ENTERPRISE_EXTENSION_URN });
+    expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, { index: 'badge', type: 'integer', required: true });
+    expect(Object.keys(construct.properties)).toEqual(['costBand', 'department', 'badge']);
+  });
+
+  it('reports every invalid attribute at once', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(
+      problems(
+        () =>
+          new ProfileAttributes(stack, 'A', {
+            appId: 'APP',
+            extensionUrn: 'urn:x',
+            attributes: [
+              { name: '1st', displayName: 'x' },
+              { name: 'a', displayName: ' ' },
+              { name: 'A', displayName: 'y' },
+            ],
+          }),
+      ),
+    ).toEqual([
+      'extensionUrn: expected urn:ietf:params:scim:schemas:extension:<vendor>:2.0:User',
+      'attributes[0].name: expected a Profile Editor variable name',
+      'attributes[1].displayName: must not be empty',
+      'attributes[2].name: duplicate "A"',
+    ]);
+  });
+});
+
+describe('ProfileMappings', () => {
+  it('maps Okta user expressions to app attributes, pushing them, after the attributes exist', () => {
+    const out = parsed((s) => {
+      const attributes = new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes: [{ name: 'costBand', displayName: 'Cost band' }], provisioningConfirmed: true });
+      new ProfileMappings(s, 'M', { appId: 'APP', mappings: [{ attribute: 'costBand', expression: 'user.costCenter' }], dependsOn: Object.values(attributes.properties) });
+    });
+    const mapping = Object.values(out.resource.okta_profile_mapping)[0] as any;
+    expect(mapping).toMatchObject({
+      target_id: 'APP',
+      delete_when_absent: false,
+      always_apply: false,
+      mappings: [{ id: 'costBand', expression: 'user.costCenter', push_status: 'PUSH' }],
+    });
+    expect(mapping.source_id).toMatch(/^\$\{data\.okta_user_profile_mapping_source\./);
+    expect(mapping.depends_on).toEqual([expect.stringMatching(/^okta_app_user_schema_property\./)]);
+  });
+
+  it('declares nothing without mappings, and refuses ${} in expressions', () => {
+    expect(parsed((s) => new ProfileMappings(s, 'M', { appId: 'APP', mappings: [] })).resource).toBeUndefined();
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(problems(() => new ProfileMappings(stack, 'M', { appId: 'A', mappings: [{ attribute: 'a', expression: '${user.x}' }, { attribute: 'b', expression: ' ' }] }))).toEqual([
+      'mappings[0].expression: Okta expressions use user.<attribute>, not ${…}',
+      'mappings[1].expression: must not be empty',
+    ]);
+  });
+
+  it('is the resource type the README promises', () => {
+    expect(synth((s) => new ProfileMappings(s, 'M', { appId: 'APP', mappings: [{ attribute: 'a', expression: 'user.a' }] }))).toHaveResource(ProfileMapping);
+  });
+});
+
+describe('OktaGroups and Assignments', () => {
+  it('looks existing groups up by name, creates the others, and assigns groups in priority order', () => {
+    const out = synth((s) => {
+      const groups = new OktaGroups(s, 'G', {
+        groups: [
+          { key: 'eng', name: 'Engineering' },
+          { key: 'admins', name: 'Admins (dev)', source: 'create', description: 'Portal admins' },
+        ],
+      });
+      new Assignments(s, 'A', { appId: 'APP', groupIds: [groups.idOf('eng'), groups.idOf('admins')], people: ['ada@example.com'] });
+    });
+    expect(out).toHaveDataSourceWithProperties(DataOktaGroup, { name: 'Engineering', type: 'OKTA_GROUP' });
+    expect(out).toHaveResourceWithProperties(Group, { name: 'Admins (dev)', description: 'Portal admins' });
+    const assignments = Object.values(JSON.parse(out).resource.okta_app_group_assignments)[0] as any;
+    expect(assignments.group).toEqual([
+      { id: expect.stringMatching(/^\$\{data\.okta_group\./), priority: 0 },
+      { id: expect.stringMatching(/^\$\{okta_group\./), priority: 1 },
+    ]);
+    expect(out).toHaveDataSourceWithProperties(DataOktaUser, { search: [{ name: 'profile.login', value: 'ada@example.com' }] });
+    expect(out).toHaveResourceWithProperties(AppUser, { app_id: 'APP', username: 'ada@example.com' });
+  });
+
+  it('declares no assignment resource when there is nothing to assign', () => {
+    const out = synth((s) => new Assignments(s, 'A', { appId: 'APP' }));
+    expect(out).not.toHaveResource(AppGroupAssignments);
+    expect(out).not.toHaveResource(AppUser);
+  });
+
+  it('reports invalid declarations at once, and unknown keys', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(
+      problems(() => new OktaGroups(stack, 'G', { groups: [{ key: 'a', name: '' }, { key: 'a', name: 'x', description: 'd' }] })),
+    ).toEqual(['groups[0].name: must not be empty', 'groups[1].key: duplicate "a"', 'groups[1].description: only for created groups']);
+    expect(problems(() => new Assignments(stack, 'A', { appId: 'x', people: ['nobody', 'a@b.c', 'A@B.C'] }))).toEqual([
+      'people[0]: expected an Okta login (an e-mail address)',
+      'people[2]: duplicate "A@B.C"',
+    ]);
+    const groups = new OktaGroups(stack, 'G2', { groups: [] });
+    expect(() => groups.idOf('missing')).toThrow(/unknown group key "missing"/);
+  });
+});
+
+describe('GroupPush', () => {
+  it('pushes each group with the downstream group kept on destroy by default', () => {
+    let push!: GroupPush;
+    const out = synth((s) => {
+      push = new GroupPush(s, 'P', {
+        appId: 'APP',
+        provisioningConfirmed: true,
+        groups: [{ groupId: 'G1', targetName: 'Engineering' }, { groupId: 'G2', deleteDownstreamOnDestroy: true }],
+      });
+    });
+    expect(out).toHaveResourceWithProperties(PushGroup, { app_id: 'APP', source_group_id: 'G1', target_group_name: 'Engineering', status: 'ACTIVE', delete_target_group_on_destroy: false });
+    expect(out).toHaveResourceWithProperties(PushGroup, { source_group_id: 'G2', delete_target_group_on_destroy: true });
+    expect(push.pushes[1]!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(true);
+    expect(push.pushes[0]!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(false);
+  });
+
+  it('waits for provisioning.confirmed', () => {
+    const out = synth((s) => new GroupPush(s, 'P', { appId: 'APP', groups: [{ groupId: 'G1' }] }));
+    expect(out).not.toHaveResource(PushGroup);
+  });
+
+  it('refuses an empty target name', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(problems(() => new GroupPush(stack, 'P', { appId: 'A', groups: [{ groupId: 'g', targetName: ' ' }] }))).toEqual(['groups[0].targetName: must not be empty']);
+  });
+});
