@@ -78,6 +78,58 @@ const BackendSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cloud'), organization: z.string().min(1), workspace: z.string().min(1), hostname: z.string().optional() }).strict(),
 ]);
 
+function httpsUrl(example: string) {
+  return z
+    .url({ protocol: /^https$/, message: `expected an https URL (Okta only calls HTTPS), e.g. ${example}` })
+    .refine((u) => !new URL(u).hostname.includes('_'), 'Okta refuses base URLs whose host contains "_"');
+}
+
+const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+/** The receiver deployment (`receiver-<env>` stack). */
+const DeploySchema = z
+  .object({
+    target: z.enum(['docker', 'kubernetes']),
+    /** External base URL of the receiver (behind TLS): PUBLIC_URL, and `<publicUrl>/scim/v2` for Okta. */
+    publicUrl: httpsUrl('https://scim.example.com').refine((u) => new URL(u).pathname === '/', 'expected a base URL without a path'),
+    /** Image to run: required for kubernetes (a registry reference); docker builds receiver/Dockerfile by default. */
+    image: z.string().min(1).optional(),
+    replicas: z.number().int().min(1).max(50).default(1),
+    /** Only SQLite exists in the receiver today; PostgreSQL (several replicas) is planned. */
+    database: z.enum(['sqlite']).default('sqlite'),
+    autoInvite: z.boolean().default(false),
+    /** Sender of invitations; the SMTP URL itself comes from TF_VAR_smtp_url (sensitive), never from config. */
+    mailFrom: z.string().min(3).optional(),
+    smtp: z.boolean().default(false),
+    /** Token rotation: bump `generation`; keep the old one in `previousGeneration` until Okta has the new token. */
+    token: z
+      .object({ generation: z.number().int().min(1).default(1), previousGeneration: z.number().int().min(1).optional() })
+      .strict()
+      .default({ generation: 1 }),
+    docker: z
+      .object({
+        hostPort: z.number().int().min(1).max(65535).default(8080),
+        /** Docker daemon address. @default the local socket */
+        host: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ hostPort: 8080 }),
+    kubernetes: z
+      .object({
+        namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a DNS label').optional(),
+        /** kubeconfig context. @default the current context */
+        context: z.string().min(1).optional(),
+        ingress: z.object({ host: z.string().min(1), tlsSecretName: z.string().min(1), className: z.string().min(1).optional() }).strict().optional(),
+        storageSize: z.string().regex(QUANTITY, 'expected a quantity such as 1Gi').default('1Gi'),
+        storageClassName: z.string().min(1).optional(),
+        /** Labels of the namespaces allowed to reach the receiver (the ingress controller's). */
+        allowFromNamespaceLabels: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .default({ storageSize: '1Gi' }),
+  })
+  .strict();
+
 export const EnvironmentSchema = z
   .object({
     name: z.string().regex(IDENTIFIER, 'expected a lower-case identifier such as dev or prod'),
@@ -124,13 +176,14 @@ export const EnvironmentSchema = z
       .strict()
       .default({ groups: [], people: [] }),
     groupPush: z.array(GroupPushSchema).default([]),
-    /** Where Okta reaches the receiver: an explicit SCIM base URL, or the receiver stack's output. */
+    /**
+     * Where Okta reaches the receiver: `deploy` (a receiver-<env> stack runs it, and hands URL and token
+     * to the Okta stack), or an explicit `scimBaseUrl` of a receiver run elsewhere.
+     */
     receiver: z
       .object({
-        scimBaseUrl: z
-          .url({ protocol: /^https$/, message: 'expected an https URL (Okta only calls HTTPS), e.g. https://scim.example.com/scim/v2' })
-          .refine((u) => !new URL(u).hostname.includes('_'), 'Okta refuses base URLs whose host contains "_"')
-          .optional(),
+        scimBaseUrl: httpsUrl('https://scim.example.com/scim/v2').optional(),
+        deploy: DeploySchema.optional(),
       })
       .strict()
       .default({}),
@@ -194,6 +247,21 @@ function crossChecks(config: EnvironmentConfig, prefix: string): string[] {
     else pushed.set(p.group, i);
   });
 
+  const deploy = config.receiver.deploy;
+  if (deploy && config.receiver.scimBaseUrl) {
+    at('receiver.scimBaseUrl', 'give either receiver.deploy (the receiver stack provides the URL) or receiver.scimBaseUrl, not both');
+  }
+  if (deploy) {
+    if (deploy.replicas > 1 && deploy.database === 'sqlite') {
+      at('receiver.deploy.replicas', 'several replicas need PostgreSQL; with SQLite the receiver runs as a single replica on a persistent volume (PostgreSQL support is planned)');
+    }
+    if (deploy.target === 'kubernetes' && !deploy.image) at('receiver.deploy.image', 'kubernetes needs an image in a registry the cluster pulls from (name:tag or @sha256:…)');
+    if (deploy.image?.endsWith(':latest')) at('receiver.deploy.image', 'pin a tag or digest; "latest" makes deployments unreproducible');
+    if (deploy.token.previousGeneration !== undefined && deploy.token.previousGeneration >= deploy.token.generation) {
+      at('receiver.deploy.token.previousGeneration', 'must be lower than token.generation');
+    }
+    if (deploy.mailFrom && !deploy.smtp) at('receiver.deploy.mailFrom', 'set smtp: true (the URL comes from TF_VAR_smtp_url) for invitations to be sent');
+  }
   if (config.provisioning.mode === 'api' && !config.provisioning.confirmed) {
     at('provisioning.confirmed', 'api mode configures the connection through the API, which Okta accepts only once provisioning is enabled on the app: set confirmed to true after enabling it (see README)');
   }

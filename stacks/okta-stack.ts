@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from '../config/schema';
-import type { Construct} from '../constructs/framework';
-import { Aspects, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
+import type { Construct } from '../constructs/framework';
+import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
 import { EnvironmentInLabels, NoPlaintextSecrets, SafeGroupPush } from '../constructs/guardrails';
 import { Assignments } from '../constructs/okta/assignments';
 import { OKTA_PROVIDER_VERSION, OktaProvider } from '../constructs/okta/bindings';
@@ -10,6 +10,7 @@ import { ProfileAttributes } from '../constructs/okta/profile-attributes';
 import { ProfileMappings } from '../constructs/okta/profile-mappings';
 import { ProvisioningConnection } from '../constructs/okta/provisioning-connection';
 import { ScimApp } from '../constructs/okta/scim-app';
+import { configureBackend } from './backend';
 
 /** Where Okta reaches the receiver. Both values are references when the receiver is deployed in code. */
 export interface ReceiverEndpoint {
@@ -36,7 +37,7 @@ export class OktaStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: OktaStackProps) {
     super(scope, id);
     const env = props.environment;
-    this.configureBackend(env, id);
+    configureBackend(this, env, id, 'okta');
 
     // Credentials come from the environment (OKTA_API_TOKEN, or OKTA_API_CLIENT_ID + OKTA_API_PRIVATE_KEY
     // + OKTA_API_PRIVATE_KEY_ID + OKTA_API_SCOPES); nothing secret is written here.
@@ -112,30 +113,5 @@ export class OktaStack extends TerraformStack {
       description: "The receiver's SCIM bearer token (set TF_VAR_scim_token; never commit it)",
     }).stringValue;
     return { scimBaseUrl, token };
-  }
-
-  private configureBackend(env: EnvironmentConfig, id: string): void {
-    const backend = env.backend;
-    switch (backend.type) {
-      case 'local':
-        new LocalBackend(this, { path: backend.path ?? `terraform.${id}.tfstate` });
-        break;
-      case 's3':
-        new S3Backend(this, {
-          bucket: backend.bucket,
-          key: backend.key,
-          region: backend.region,
-          encrypt: backend.encrypt,
-          ...(backend.dynamodbTable ? { dynamodbTable: backend.dynamodbTable } : {}),
-        });
-        break;
-      case 'cloud':
-        new CloudBackend(this, {
-          organization: backend.organization,
-          workspaces: new NamedCloudWorkspace(backend.workspace),
-          ...(backend.hostname ? { hostname: backend.hostname } : {}),
-        });
-        break;
-    }
   }
 }

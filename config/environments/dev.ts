@@ -1,6 +1,6 @@
 import type { EnvironmentInput } from '../schema';
 
-/** Development org: the app exists and provisioning is not yet enabled (first apply). */
+/** Development org: receiver on Docker; the app exists and provisioning is not yet enabled (first apply). */
 export const dev: EnvironmentInput = {
   name: 'dev',
   okta: { orgName: 'acme-dev', baseUrl: 'oktapreview.com' },
@@ -14,6 +14,7 @@ export const dev: EnvironmentInput = {
   groups: [{ key: 'engineering', name: 'Engineering', source: 'existing' }],
   assignments: { groups: ['engineering'], people: ['ada.lovelace@acme.example'] },
   groupPush: [{ group: 'engineering' }],
-  receiver: { scimBaseUrl: 'https://scim.dev.acme.example/scim/v2' },
+  // A single Docker host; TLS terminates in front of it (a reverse proxy or tunnel) at publicUrl.
+  receiver: { deploy: { target: 'docker', publicUrl: 'https://scim.dev.acme.example', docker: { hostPort: 8080 } } },
   backend: { type: 'local' },
 };

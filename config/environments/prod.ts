@@ -1,6 +1,6 @@
 import type { EnvironmentInput } from '../schema';
 
-/** Production org: connection and features through the API, remote state. */
+/** Production org: receiver on Kubernetes, connection and features through the API, remote state. */
 export const prod: EnvironmentInput = {
   name: 'prod',
   okta: { orgName: 'acme', baseUrl: 'okta.com' },
@@ -20,6 +20,21 @@ export const prod: EnvironmentInput = {
   ],
   assignments: { groups: ['engineering', 'sales', 'device-admins'], people: [] },
   groupPush: [{ group: 'engineering' }, { group: 'sales' }, { group: 'device-admins', targetName: 'Device Admins' }],
-  receiver: { scimBaseUrl: 'https://scim.acme.example/scim/v2' },
+  receiver: {
+    deploy: {
+      target: 'kubernetes',
+      publicUrl: 'https://scim.acme.example',
+      image: 'registry.acme.example/okta-scim-kit/receiver:1.0.0',
+      autoInvite: true,
+      smtp: true,
+      mailFrom: 'Device Portal <no-reply@acme.example>',
+      kubernetes: {
+        namespace: 'okta-scim-prod',
+        ingress: { host: 'scim.acme.example', tlsSecretName: 'scim-acme-example-tls', className: 'nginx' },
+        storageSize: '2Gi',
+        allowFromNamespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+      },
+    },
+  },
   backend: { type: 's3', bucket: 'acme-terraform-state', key: 'okta-scim-kit/okta-prod.tfstate', region: 'eu-west-1', dynamodbTable: 'terraform-locks' },
 };

@@ -1,6 +1,9 @@
 import type { EnvironmentInput } from '../schema';
 
-/** Staging org: provisioning enabled in the console (confirmed), attributes and group push active. */
+/**
+ * Staging org: provisioning enabled in the console (confirmed), attributes and group push active; the
+ * receiver runs elsewhere (URL given, token from TF_VAR_scim_token).
+ */
 export const staging: EnvironmentInput = {
   name: 'staging',
   okta: { orgName: 'acme-staging', baseUrl: 'oktapreview.com' },

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
 import { InvitationsService, invitationAddress } from './admin/invitations-service';
-import { loadReceiverConfig } from './admin/receiver-config';
+import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
 import { TokensService } from './admin/tokens-service';
@@ -59,7 +59,11 @@ export async function startReceiver(
 ): Promise<RunningReceiver> {
   const logger = output.logger ?? createLogger(settings.logLevel);
   // Read the configuration file before touching the database: a bad file changes nothing.
-  const receiverConfig = settings.receiverConfigFile ? loadReceiverConfig(settings.receiverConfigFile) : undefined;
+  const receiverConfig = settings.receiverConfigFile
+    ? loadReceiverConfig(settings.receiverConfigFile)
+    : settings.receiverConfigJson
+      ? parseReceiverConfig(settings.receiverConfigJson, 'RECEIVER_CONFIG_JSON')
+      : undefined;
   const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous });
   let mailer: Mailer | undefined;
   try {

@@ -48,6 +48,7 @@ const Environment = z.object({
     .refine((u) => !/^urn:ietf:params:scim:schemas:(core|extension:enterprise):2\.0:/i.test(u), 'must not be a standard SCIM schema URN')
     .default('urn:ietf:params:scim:schemas:extension:custom:2.0:User'),
   RECEIVER_CONFIG: z.string().trim().min(1).optional(),
+  RECEIVER_CONFIG_JSON: z.string().trim().min(2).optional(),
   ADMIN_API_KEY_SHA256: hashList.optional(),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, message: 'expected smtp://[user:pass@]host[:port] or smtps://…' })
@@ -80,6 +81,8 @@ export interface Settings {
   readonly extensionUrn: string;
   /** Path of the receiver configuration file (settings and attributes managed by code). */
   readonly receiverConfigFile?: string;
+  /** The same content inline (containers without a file mount); exclusive with receiverConfigFile. */
+  readonly receiverConfigJson?: string;
   readonly adminKeyHashes: readonly string[];
   /** SMTP URL, kept out of logs (it may carry credentials). */
   readonly smtpUrl?: string;
@@ -112,6 +115,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     );
   }
   const e = parsed.data;
+  if (e.RECEIVER_CONFIG && e.RECEIVER_CONFIG_JSON) {
+    throw new SettingsError(['RECEIVER_CONFIG_JSON: set either RECEIVER_CONFIG (a file) or RECEIVER_CONFIG_JSON (its content), not both']);
+  }
   if (e.SCIM_DEFAULT_PAGE_SIZE > e.SCIM_MAX_PAGE_SIZE) {
     throw new SettingsError([`SCIM_DEFAULT_PAGE_SIZE: must not exceed SCIM_MAX_PAGE_SIZE (${e.SCIM_MAX_PAGE_SIZE})`]);
   }
@@ -132,6 +138,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     extensionUrn: e.SCIM_EXTENSION_URN,
     ...(e.RECEIVER_CONFIG ? { receiverConfigFile: resolve(e.RECEIVER_CONFIG) } : {}),
+    ...(e.RECEIVER_CONFIG_JSON ? { receiverConfigJson: e.RECEIVER_CONFIG_JSON } : {}),
     adminKeyHashes: e.ADMIN_API_KEY_SHA256 ?? [],
     ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
     mailFrom: e.MAIL_FROM,

@@ -15,15 +15,17 @@ beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'cdktf-out-'));
   buildApp(outdir).synth();
   for (const name of readdirSync(join(outdir, 'stacks'))) {
-    stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    // Local state paths are absolute (the synth directory): normalize them for stable snapshots.
+    const text = readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8').split(process.cwd()).join('<project>');
+    stacks[name] = JSON.parse(text);
   }
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const resources = (stack: string, type: string) => Object.values(stacks[stack].resource?.[type] ?? {}) as any[];
 
-it('synthesizes one okta-<env> stack per environment', () => {
-  expect(Object.keys(stacks).sort()).toEqual(['okta-dev', 'okta-prod', 'okta-staging']);
+it('synthesizes an okta-<env> stack per environment and a receiver-<env> stack where the receiver is deployed', () => {
+  expect(Object.keys(stacks).sort()).toEqual(['okta-dev', 'okta-prod', 'okta-staging', 'receiver-dev', 'receiver-prod']);
 });
 
 it.each(['okta-dev', 'okta-staging', 'okta-prod'])('%s passes the provider 6.12 schema check with 0 errors', (name) => {
@@ -33,12 +35,12 @@ it.each(['okta-dev', 'okta-staging', 'okta-prod'])('%s passes the provider 6.12 
   expect(result.checked).toBeGreaterThan(0);
 });
 
-it.each(['okta-dev', 'okta-staging', 'okta-prod'])('%s matches its snapshot', (name) => {
+it.each(['okta-dev', 'okta-staging', 'okta-prod', 'receiver-dev', 'receiver-prod'])('%s matches its snapshot', (name) => {
   expect(stacks[name]).toMatchSnapshot();
 });
 
 it('pins the Okta provider to 6.12 and configures no credential', () => {
-  for (const stack of Object.values(stacks)) {
+  for (const stack of ['okta-dev', 'okta-staging', 'okta-prod'].map((name) => stacks[name])) {
     expect(stack.terraform.required_providers.okta).toEqual({ source: 'okta/okta', version: '~> 6.12' });
     expect(Object.keys(stack.provider.okta[0]).sort()).toEqual(['base_url', 'org_name']);
   }
@@ -53,9 +55,10 @@ it('dev (console mode, not confirmed): the app, assignments and a runbook; no at
   expect(resources('okta-dev', 'okta_app_user')).toEqual([expect.objectContaining({ username: 'ada.lovelace@acme.example' })]);
   const outputs = stacks['okta-dev'].output;
   const token = Object.entries(outputs).find(([k]) => k.includes('scim_token'))![1] as any;
-  expect(token).toEqual(expect.objectContaining({ sensitive: true, value: '${var.scim_token}' }));
-  expect(stacks['okta-dev'].variable.scim_token).toMatchObject({ sensitive: true, type: 'string' });
-  expect(stacks['okta-dev'].terraform.backend.local.path).toBe('terraform.okta-dev.tfstate');
+  // The token comes from the receiver stack's state (a sensitive cross-stack output), not from a person.
+  expect(token).toEqual(expect.objectContaining({ sensitive: true, value: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-receiver-dev\.outputs\./) }));
+  expect(stacks['okta-dev'].variable).toBeUndefined();
+  expect(stacks['okta-dev'].terraform.backend.local.path).toBe('<project>/terraform.okta-dev.tfstate');
 });
 
 it('staging (console mode, confirmed): attributes with external namespaces, mappings, created group, push', () => {
@@ -79,9 +82,19 @@ it('staging (console mode, confirmed): attributes with external namespaces, mapp
   expect(resources('okta-staging', 'okta_app_connection')).toEqual([]);
 });
 
-it('prod (api mode): the connection carries the token by sensitive reference; features follow the config', () => {
+it('staging (receiver run elsewhere): URL from config, token from the sensitive variable scim_token', () => {
+  expect(stacks['okta-staging'].variable.scim_token).toMatchObject({ sensitive: true, type: 'string' });
+  const token = Object.entries(stacks['okta-staging'].output).find(([k]) => k.includes('scim_token'))![1] as any;
+  expect(token).toEqual(expect.objectContaining({ sensitive: true, value: '${var.scim_token}' }));
+});
+
+it("prod (api mode): the connection carries the receiver stack's token by sensitive reference; features follow the config", () => {
   const connection = resources('okta-prod', 'okta_app_connection')[0];
-  expect(connection).toMatchObject({ action: 'activate', base_url: 'https://scim.acme.example/scim/v2', profile: { auth_scheme: 'TOKEN', token: '${var.scim_token}' } });
+  expect(connection).toMatchObject({
+    action: 'activate',
+    base_url: 'https://scim.acme.example/scim/v2',
+    profile: { auth_scheme: 'TOKEN', token: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-receiver-prod\.outputs\./) },
+  });
   expect(resources('okta-prod', 'okta_app_features')[0]).toMatchObject({ name: 'USER_PROVISIONING', status: 'ENABLED' });
   expect(stacks['okta-prod'].terraform.backend.s3).toMatchObject({ bucket: 'acme-terraform-state', encrypt: true });
   expect(Object.keys(stacks['okta-prod'].output)).toEqual(['app_id']);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReceiverConfigError } from '../../receiver/src/admin/receiver-config';
+import { loadSettings } from '../../receiver/src/settings';
 import { CUSTOM_URN, TestReceiver, expectScimError } from './support/harness';
 
 let dir: string;
@@ -117,5 +118,19 @@ it('reports every problem of an invalid file with its exact path, and changes no
 });
 
 it('reports unreadable JSON', async () => {
-  await expect(TestReceiver.start({ RECEIVER_CONFIG: writeConfig('{"attributes": [') })).rejects.toThrow(/Invalid receiver configuration file .*receiver\.json/);
+  await expect(TestReceiver.start({ RECEIVER_CONFIG: writeConfig('{"attributes": [') })).rejects.toThrow(/Invalid receiver configuration .*receiver\.json/);
+});
+
+it('accepts the same content inline in RECEIVER_CONFIG_JSON (containers without a file mount)', async () => {
+  const r = await TestReceiver.start({ RECEIVER_CONFIG_JSON: JSON.stringify({ settings: { autoInvite: true }, attributes: [{ name: 'costBand' }] }) });
+  try {
+    expect((await r.api('GET', '/settings')).body.autoInvite).toMatchObject({ value: true, managed: true });
+    expect((await r.api('GET', '/attributes/costBand')).body.origin).toBe('code');
+  } finally {
+    await r.stop();
+  }
+  await expect(TestReceiver.start({ RECEIVER_CONFIG_JSON: '{"attributes": [{"name": "title"}]}' })).rejects.toThrow(
+    /Invalid receiver configuration RECEIVER_CONFIG_JSON:\n {2}- attributes\[0\]\.name: collides/,
+  );
+  expect(() => loadSettings({ RECEIVER_CONFIG: 'a.json', RECEIVER_CONFIG_JSON: '{}' })).toThrow(/either RECEIVER_CONFIG .* or RECEIVER_CONFIG_JSON/);
 });

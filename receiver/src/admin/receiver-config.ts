@@ -59,7 +59,7 @@ export class ReceiverConfigError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`Invalid receiver configuration file ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Invalid receiver configuration ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ReceiverConfigError';
   }
 }
@@ -70,9 +70,21 @@ function pathText(path: readonly PropertyKey[]): string {
 
 /** Reads and validates the file, reporting every problem with its exact path. */
 export function loadReceiverConfig(file: string): ReceiverConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ReceiverConfigError(file, [error instanceof Error ? error.message : String(error)]);
+  }
+  return parseReceiverConfig(text, file);
+}
+
+/** Validates configuration content (RECEIVER_CONFIG_JSON, or a file's text); `source` names it in errors. */
+export function parseReceiverConfig(text: string, source: string): ReceiverConfig {
+  const file = source;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ReceiverConfigError(file, [error instanceof Error ? error.message : String(error)]);
   }

@@ -1,0 +1,20 @@
+/** Provider bindings of the receiver's deployment, imported module by module (fast synthesis). */
+export { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+export { Image } from '@cdktf/provider-docker/lib/image';
+export { Volume } from '@cdktf/provider-docker/lib/volume';
+export { Container } from '@cdktf/provider-docker/lib/container';
+export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
+export { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
+export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+export { StatefulSetV1 } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+export type { StatefulSetV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/stateful-set-v1';
+export { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+export type { DeploymentV1SpecTemplateSpec } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+export { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';
+export { HorizontalPodAutoscalerV2 } from '@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2';
+export { PodDisruptionBudgetV1 } from '@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1';
+export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+export { RandomProvider } from '@cdktf/provider-random/lib/provider';
+export { Password } from '@cdktf/provider-random/lib/password';
