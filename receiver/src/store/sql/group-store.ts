@@ -8,7 +8,7 @@ import type { ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_GROUP, chunks, insertActivity, metaLocation, now, text, totalOf } from './shared';
+import { CORE_GROUP, chunks, insertActivity, metaLocation, now, text } from './shared';
 import type { GroupRow, Tables } from './tables';
 
 export class SqlGroupStore implements GroupStore {
@@ -91,13 +91,12 @@ export class SqlGroupStore implements GroupStore {
     if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = base.selectAll('g');
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
-    const after = this.cursors.find(query);
-    const rows =
-      after === undefined
-        ? await page.orderBy('g.seq').limit(query.count).offset(query.startIndex - 1).execute()
-        : await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
-    this.cursors.remember(query, rows.length, rows.at(-1)?.seq);
-    const totalResults = await totalOf(query, rows.length, count);
+    const { rows, totalResults } = await this.cursors.read(
+      query,
+      '',
+      (after) => (after === undefined ? page.offset(query.startIndex - 1) : page.where('g.seq', '>', after)).orderBy('g.seq').limit(query.count).execute(),
+      count,
+    );
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
     const members = await this.membersOfMany(rows.map((r) => r.seq));
     return { totalResults, items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };

@@ -1,4 +1,5 @@
 import type { ListQuery, ResolvedFilter } from '../query';
+import { totalOf } from './shared';
 
 /** A stable text for a filter's structure and values (attribute definitions reduced to their names). */
 export function filterFingerprint(filter: ResolvedFilter | undefined): string {
@@ -43,6 +44,21 @@ export class PageCursors {
   find(query: ListQuery, scope = ''): number | undefined {
     if (query.sort || query.startIndex === 1) return undefined;
     return this.cursors.get(this.key(query, query.startIndex, scope));
+  }
+
+  /**
+   * Reads the page `query` asks for: `fetch(after)` continues after a row (a known page end) or, with
+   * `after` undefined, skips `startIndex - 1` rows; `count` answers the total when the page cannot.
+   */
+  async read<Row extends { seq: number }>(
+    query: ListQuery,
+    scope: string,
+    fetch: (after: number | undefined) => Promise<Row[]>,
+    count: () => Promise<number>,
+  ): Promise<{ rows: Row[]; totalResults: number }> {
+    const rows = await fetch(this.find(query, scope));
+    this.remember(query, rows.length, rows.at(-1)?.seq, scope);
+    return { rows, totalResults: await totalOf(query, rows.length, count) };
   }
 
   remember(query: ListQuery, rows: number, lastSeq: number | undefined, scope = ''): void {

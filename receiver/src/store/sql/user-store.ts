@@ -18,7 +18,7 @@ import type { ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_USER, insertActivity, metaLocation, now, text, totalOf } from './shared';
+import { CORE_USER, insertActivity, metaLocation, now, text } from './shared';
 import type { Tables, UserRow } from './tables';
 
 export class SqlUserStore implements UserStore {
@@ -100,14 +100,13 @@ export class SqlUserStore implements UserStore {
     if (query.sort) {
       page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     }
-    const scope = options.createdBy ?? '';
-    const after = this.cursors.find(query, scope);
-    const rows =
-      after === undefined
-        ? await page.orderBy('u.seq').limit(query.count).offset(query.startIndex - 1).execute()
-        : await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
-    this.cursors.remember(query, rows.length, rows.at(-1)?.seq, scope);
-    return { totalResults: await totalOf(query, rows.length, count), items: rows.map(toUserRecord) };
+    const { rows, totalResults } = await this.cursors.read(
+      query,
+      options.createdBy ?? '',
+      (after) => (after === undefined ? page.offset(query.startIndex - 1) : page.where('u.seq', '>', after)).orderBy('u.seq').limit(query.count).execute(),
+      count,
+    );
+    return { totalResults, items: rows.map(toUserRecord) };
   }
 
   /** The user's groups as a JSON array text, from one correlated subquery. */
