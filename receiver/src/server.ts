@@ -64,7 +64,7 @@ export async function startReceiver(
     : settings.receiverConfigJson
       ? parseReceiverConfig(settings.receiverConfigJson, 'RECEIVER_CONFIG_JSON')
       : undefined;
-  const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous });
+  const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
   let mailer: Mailer | undefined;
   try {
     const catalog = new DynamicSchemaCatalog(settings.extensionUrn);

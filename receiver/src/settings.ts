@@ -28,6 +28,7 @@ const Environment = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   SQLITE_FILE: z.string().trim().min(1).optional(),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SQLITE_BUSY_TIMEOUT_MS: integer(0, 600_000).default(5000),
   SCIM_TOKEN_SHA256: hashList.optional(),
   METRICS_TOKEN_SHA256: hashList.optional(),
   PUBLIC_URL: z
@@ -65,6 +66,7 @@ export interface Settings {
   readonly host: string;
   readonly sqliteFile: string;
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  readonly sqliteBusyTimeoutMs: number;
   /** Token digests handed over by infrastructure code; listed as managed by code. */
   readonly tokenHashes: readonly string[];
   readonly metricsTokenHashes: readonly string[];
@@ -126,6 +128,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: e.HOST,
     sqliteFile: resolve(e.SQLITE_FILE ?? `${e.DATA_DIR}/receiver.db`),
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    sqliteBusyTimeoutMs: e.SQLITE_BUSY_TIMEOUT_MS,
     tokenHashes: e.SCIM_TOKEN_SHA256 ?? [],
     metricsTokenHashes: e.METRICS_TOKEN_SHA256 ?? [],
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL } : {}),

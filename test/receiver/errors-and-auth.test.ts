@@ -187,6 +187,28 @@ describe('limits', () => {
   });
 });
 
+describe('a database locked by another process', () => {
+  it('answers 503 with Retry-After instead of 500, and recovers when the lock goes', async () => {
+    const local = await TestReceiver.start({ SQLITE_BUSY_TIMEOUT_MS: '50' });
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(`${local.dir}/receiver.db`);
+    try {
+      other.exec('BEGIN IMMEDIATE'); // e.g. a backup tool, or a second receiver on the same file
+      const busy = await local.post('/Users', oktaUser('locked.out@example.com'));
+      expectScimError(busy, 503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      const admin = await local.api('PUT', '/settings', { autoInvite: true });
+      expect(admin.status).toBe(503);
+      expect((await local.get('/Users')).status).toBe(200); // readers are not blocked in WAL mode
+      other.exec('ROLLBACK');
+      expect((await local.post('/Users', oktaUser('locked.out@example.com'))).status).toBe(201);
+    } finally {
+      other.close();
+      await local.stop();
+    }
+  });
+});
+
 describe('faults and observability', () => {
   it('answers a real fault with 500, a request id and no stack trace; /readyz turns 503', async () => {
     const lines: string[] = [];

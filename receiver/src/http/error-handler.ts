@@ -26,6 +26,8 @@ function classify(error: FastifyError, bodyLimit: number): HttpFault | undefined
     return { status: 400, detail: `The request body is not valid JSON: ${error.message}`, scimType: 'invalidSyntax' };
   }
   if (error.statusCode === 429) return { status: 429, detail: 'Too many requests; retry after the number of seconds in Retry-After.' };
+  // Another process holds the database lock past the busy timeout: transient, so say when to retry.
+  if ((error as { code?: string }).code === 'SQLITE_BUSY') return { status: 503, detail: 'The database is busy; retry after the number of seconds in Retry-After.' };
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, detail: error.message };
   }
@@ -40,7 +42,8 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     }
     const fault = classify(error, bodyLimit);
     if (fault) {
-      request.log.info({ code: error.code, status: fault.status }, fault.detail);
+      if (fault.status === 503) reply.header('retry-after', '1');
+      request.log[fault.status >= 500 ? 'warn' : 'info']({ code: error.code, status: fault.status }, fault.detail);
       return sendScim(reply, fault.status, errorBody(fault.status, fault.detail, fault.scimType));
     }
     // A real fault: full detail in the log, only the request id to the client.

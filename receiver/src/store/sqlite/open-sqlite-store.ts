@@ -18,6 +18,8 @@ export interface SqliteStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** SQLite page cache in MiB (default 32). */
   readonly cacheSizeMb?: number;
+  /** How long a write waits for a lock another process holds (a backup, a second receiver) (default 5000). */
+  readonly busyTimeoutMs?: number;
 }
 
 /** better-sqlite3 statements are reusable; Kysely prepares per query, so keep the compiled ones. */
@@ -43,7 +45,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
   database.pragma('journal_mode = WAL');
   database.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // The default 2 MB page cache is smaller than the hot set at a few thousand users; reads then pay a
   // system call per page. A bounded cache keeps lookups in memory without growing with the directory.
   database.pragma(`cache_size = -${(options.cacheSizeMb ?? 32) * 1024}`);
