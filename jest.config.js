@@ -8,5 +8,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.js',
   maxWorkers: 2,
 };

@@ -3,7 +3,7 @@
  * file, with first-start token bootstrap, restarts, bad settings, signals and crash durability.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -69,10 +69,8 @@ async function call(baseUrl: string, token: string, method: string, path: string
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
+// receiver/dist is built once by test/global-setup.js.
 let dir: string;
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '-w', 'receiver'], { cwd: ROOT, stdio: 'pipe' });
-});
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'scim-cli-'));
 });
