@@ -94,7 +94,7 @@ export async function startReceiver(
             pollIntervalMs: settings.invitationPollMs,
             maxAttempts: settings.invitationMaxAttempts,
             retryBaseMs: settings.invitationRetryBaseMs,
-            linkTtlHours: settings.invitationLinkTtlHours,
+            linkTtlSeconds: settings.invitationLinkTtlSeconds,
           },
           logger.child({ component: 'invitations' }),
         )

@@ -55,7 +55,7 @@ const Environment = z.object({
     .url({ protocol: /^smtps?$/, message: 'expected smtp://[user:pass@]host[:port] or smtps://…' })
     .optional(),
   MAIL_FROM: z.string().trim().min(3).default('okta-scim-kit <no-reply@localhost>'),
-  INVITATION_LINK_TTL_HOURS: integer(1, 24 * 90).default(72),
+  INVITATION_LINK_TTL_SECONDS: integer(1, 90 * 24 * 3600).default(72 * 3600),
   INVITATION_MAX_ATTEMPTS: integer(1, 100).default(8),
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
@@ -89,7 +89,7 @@ export interface Settings {
   /** SMTP URL, kept out of logs (it may carry credentials). */
   readonly smtpUrl?: string;
   readonly mailFrom: string;
-  readonly invitationLinkTtlHours: number;
+  readonly invitationLinkTtlSeconds: number;
   readonly invitationMaxAttempts: number;
   readonly invitationRetryBaseMs: number;
   readonly invitationPollMs: number;
@@ -145,7 +145,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     adminKeyHashes: e.ADMIN_API_KEY_SHA256 ?? [],
     ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
     mailFrom: e.MAIL_FROM,
-    invitationLinkTtlHours: e.INVITATION_LINK_TTL_HOURS,
+    invitationLinkTtlSeconds: e.INVITATION_LINK_TTL_SECONDS,
     invitationMaxAttempts: e.INVITATION_MAX_ATTEMPTS,
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,

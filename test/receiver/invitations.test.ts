@@ -149,6 +149,26 @@ it('gives up after INVITATION_MAX_ATTEMPTS and says so', async () => {
   }
 });
 
+it('refuses an expired link with 410 and does not enrol', async () => {
+  const sink = await SmtpSink.start();
+  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_LINK_TTL_SECONDS: '1', INVITATION_POLL_MS: '60000' });
+  try {
+    await r.api('PUT', '/settings', { autoInvite: true });
+    const user = await r.createUser('slow.reader@example.com');
+    await waitFor(() => sink.messages.length === 1, 10_000, 'the invitation');
+    const url = linkIn(sink.messages[0]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 1_200));
+    const expired = await form(url, 'POST');
+    expect(expired.status).toBe(410);
+    expect(expired.text).toContain('expired');
+    expect((await form(url, 'GET')).status).toBe(410);
+    expect((await r.api('GET', `/users/${user.id}`)).body.enrolled).toBe(false);
+  } finally {
+    await r.stop();
+    await sink.stop();
+  }
+});
+
 it('without SMTP, keeps invitations pending and says why', async () => {
   const r = await TestReceiver.start();
   try {

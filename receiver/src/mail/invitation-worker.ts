@@ -13,7 +13,7 @@ export interface InvitationWorkerOptions {
   readonly maxAttempts: number;
   /** First retry delay; doubled on every further failure, capped at one hour. */
   readonly retryBaseMs: number;
-  readonly linkTtlHours: number;
+  readonly linkTtlSeconds: number;
 }
 
 /**
@@ -80,7 +80,7 @@ export class InvitationWorker {
 
   private async deliver(invitation: InvitationRecord): Promise<boolean> {
     const token = `inv_${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + this.options.linkTtlHours * 3_600_000).toISOString();
+    const expiresAt = new Date(Date.now() + this.options.linkTtlSeconds * 1000).toISOString();
     const link = `${this.options.publicUrl}/invite/${token}`;
     try {
       await this.mailer.send(invitationEmail(invitation.email, invitation.userName, link, expiresAt));
