@@ -45,7 +45,7 @@ export function createLogger(level: string): Logger {
 async function bootstrapCredential(store: ScimStore, kind: CredentialKind, configuredHashes: readonly string[]): Promise<string | undefined> {
   if (configuredHashes.length > 0) return undefined;
   if ((await store.tokens.list(kind)).length > 0) return undefined;
-  const secret = generateTokenSecret();
+  const secret = generateTokenSecret(kind);
   await store.tokens.insert(
     { label: kind === 'scim' ? 'bootstrap' : 'bootstrap admin key', sha256: sha256Hex(secret), kind },
     { actor: 'system', action: kind === 'scim' ? 'token.create' : 'admin-key.create', resourceType: 'Token', summary: `Created the ${kind === 'scim' ? 'bootstrap SCIM token' : 'bootstrap admin API key'} on first start` },

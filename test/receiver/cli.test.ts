@@ -94,7 +94,7 @@ it('on first start creates the data directory, prints the base URL, a token and 
   expect(files).toContain(sha256Hex(token));
   expect(first.stdout().split(token).length - 1).toBe(1);
   const adminKey = /Admin API key for \S+ \(shown once; only its SHA-256 is stored\): (\S+)/.exec(first.stdout())?.[1];
-  expect(adminKey).toMatch(/^scim_/);
+  expect(adminKey).toMatch(/^adm_[A-Za-z0-9_-]{43}$/);
   expect(files).not.toContain(adminKey);
 
   const second = await start({ DATA_DIR: dataDir });

@@ -5,9 +5,12 @@ export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** 256 bits of randomness, URL-safe, with a prefix that makes leaked tokens easy to scan for. */
-export function generateTokenSecret(): string {
-  return `scim_${randomBytes(32).toString('base64url')}`;
+/**
+ * 256 bits of randomness, URL-safe, with a prefix that says what the secret opens (and makes leaked
+ * secrets easy to scan for): `scim_` for SCIM tokens, `adm_` for admin API keys.
+ */
+export function generateTokenSecret(kind: CredentialKind = 'scim'): string {
+  return `${kind === 'admin' ? 'adm' : 'scim'}_${randomBytes(32).toString('base64url')}`;
 }
 
 /** A credential the verifier accepts. */
