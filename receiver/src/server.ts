@@ -53,6 +53,24 @@ async function bootstrapCredential(store: ScimStore, kind: CredentialKind, confi
   return secret;
 }
 
+const PRUNE_INTERVAL_MS = 6 * 3_600_000;
+
+/** Keeps the activity log to its retention: now, then every six hours. Returns the timer, if any. */
+function pruner(store: ScimStore, retentionDays: number, logger: Logger): NodeJS.Timeout | undefined {
+  if (retentionDays === 0) return undefined;
+  const prune = () => {
+    const before = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+    store.activity.prune(before).then(
+      (deleted) => deleted > 0 && logger.info({ deleted, before }, 'pruned the activity log'),
+      (error: unknown) => logger.error({ err: error }, 'pruning the activity log failed'),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  timer.unref();
+  return timer;
+}
+
 export async function startReceiver(
   settings: Settings,
   output: { print: (line: string) => void; logger?: Logger } = { print: (line) => process.stdout.write(`${line}\n`) },
@@ -150,6 +168,7 @@ export async function startReceiver(
     });
     await app.listen({ port: settings.port, host: settings.host });
     worker?.start();
+    const pruneActivity = pruner(store, settings.activityRetentionDays, logger);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const shownHost = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '127.0.0.1' ? 'localhost' : settings.host;
@@ -172,6 +191,7 @@ export async function startReceiver(
       scimBaseUrl,
       sendInvitations: async () => (worker ? worker.runOnce() : 0),
       close: async () => {
+        if (pruneActivity) clearInterval(pruneActivity);
         await worker?.stop();
         await app.close();
         openedMailer?.close();

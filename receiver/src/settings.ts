@@ -59,6 +59,7 @@ const Environment = z.object({
   INVITATION_MAX_ATTEMPTS: integer(1, 100).default(8),
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
+  ACTIVITY_RETENTION_DAYS: integer(0, 36_500).default(365),
 });
 
 export interface Settings {
@@ -93,6 +94,8 @@ export interface Settings {
   readonly invitationMaxAttempts: number;
   readonly invitationRetryBaseMs: number;
   readonly invitationPollMs: number;
+  /** Activity log entries older than this many days are deleted; 0 keeps everything. */
+  readonly activityRetentionDays: number;
 }
 
 export class SettingsError extends Error {
@@ -149,5 +152,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationMaxAttempts: e.INVITATION_MAX_ATTEMPTS,
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,
+    activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
   };
 }

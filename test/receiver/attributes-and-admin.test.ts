@@ -303,3 +303,23 @@ describe('users, groups and activity through the admin API', () => {
     expect(response.body.error.field).toBe('(body)');
   });
 });
+
+describe('activity retention', () => {
+  it('prunes entries older than the cut and keeps the newer ones', async () => {
+    const local = await TestReceiver.start({ ACTIVITY_RETENTION_DAYS: '30' });
+    try {
+      await local.createUser('old.entry@example.com');
+      const cut = new Date(Date.now() + 5).toISOString();
+      await new Promise((r) => setTimeout(r, 10));
+      await local.createUser('new.entry@example.com');
+      expect(await local.store.activity.prune(new Date(0).toISOString())).toBe(0);
+      expect(await local.store.activity.prune(cut)).toBeGreaterThanOrEqual(1);
+      const summaries = (await local.api('GET', '/activity')).body.items.map((a: { summary: string }) => a.summary);
+      expect(summaries).toEqual(['Created new.entry@example.com']);
+      expect(await local.store.activity.prune(new Date(Date.now() + 60_000).toISOString())).toBe(1);
+      expect((await local.api('GET', '/activity')).body.items).toEqual([]);
+    } finally {
+      await local.stop();
+    }
+  });
+});

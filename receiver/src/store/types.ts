@@ -257,6 +257,8 @@ export interface InvitationStore {
 export interface ActivityStore {
   append(entry: ActivityInput): Promise<void>;
   list(options: { limit: number; before?: number; resourceId?: string; action?: string }): Promise<ActivityRecord[]>;
+  /** Deletes entries older than `before` (ISO time); returns how many. */
+  prune(before: string): Promise<number>;
 }
 
 export interface UndeclaredAttributeRecord {

@@ -174,6 +174,15 @@ export class SqlActivityStore implements ActivityStore {
     await insertActivity(this.db, entry);
   }
 
+  async prune(before: string): Promise<number> {
+    // Entries are appended in time order, so the cut is a primary-key range, not a scan of `at`.
+    const first = await this.db.selectFrom('activity').select('seq').where('at', '>=', before).orderBy('seq').limit(1).executeTakeFirst();
+    let query = this.db.deleteFrom('activity');
+    if (first) query = query.where('seq', '<', first.seq);
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async list(options: { limit: number; before?: number; resourceId?: string; action?: string }): Promise<ActivityRecord[]> {
     let query = this.db.selectFrom('activity').selectAll().orderBy('seq', 'desc').limit(options.limit);
     if (options.before !== undefined) query = query.where('seq', '<', options.before);
