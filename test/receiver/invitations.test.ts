@@ -119,8 +119,16 @@ it('retries after an SMTP failure with backoff and records the error', async () 
   try {
     await r.api('PUT', '/settings', { autoInvite: true });
     const user = await r.createUser('flaky.relay@example.com');
-    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.attempts === 1, 10_000, 'the failed attempt');
-    const failed = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
+    // Captured while it is observed: the retry follows 200 ms later, so reading it again could race.
+    let failed: any;
+    await waitFor(
+      async () => {
+        failed = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
+        return failed?.attempts >= 1;
+      },
+      10_000,
+      'the failed attempt',
+    );
     expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
     expect(failed.lastError).toMatch(/451|Temporary relay failure/);
     await waitFor(() => sink.messages.length === 1, 10_000, 'the retried e-mail');

@@ -18,7 +18,7 @@ import type {
   TemplateStore,
   UndeclaredAttributeRecord,
 } from '../types';
-import type { SqlStoreDialect } from './filter-compiler';
+import type { SqlStoreDialect } from './dialect';
 import { insertActivity, now } from './shared';
 import type { AttributeDefinitionRow, Tables, TemplateRow } from './tables';
 

@@ -13,7 +13,7 @@ import type {
   UserStore,
 } from '../types';
 import { SqlActivityStore, SqlAttributeStore, SqlDiagnosticsStore, SqlSettingsStore, SqlTemplateStore } from './admin-stores';
-import type { SqlStoreDialect } from './filter-compiler';
+import type { SqlStoreDialect } from './dialect';
 import { SqlGroupStore } from './group-store';
 import { SqlInvitationStore } from './invitation-store';
 import type { Tables } from './tables';

@@ -14,7 +14,8 @@ import type {
   UserStore,
   WriteOptions,
 } from '../types';
-import type { ResourceTableMapping, SqlStoreDialect } from './filter-compiler';
+import type { SqlStoreDialect } from './dialect';
+import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';

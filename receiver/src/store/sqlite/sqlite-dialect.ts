@@ -1,6 +1,6 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
-import type { SqlStoreDialect } from '../sql/filter-compiler';
+import type { SqlStoreDialect } from '../sql/dialect';
 
 /** `$."a"."b"`: every key quoted, so URNs (with colons) and `$ref` are safe path segments. */
 export function sqliteJsonPath(path: readonly string[]): string {
