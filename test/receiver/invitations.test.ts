@@ -115,11 +115,11 @@ describe('with an SMTP server', () => {
 
 it('retries after an SMTP failure with backoff and records the error', async () => {
   const sink = await SmtpSink.start({ SMTP_SINK_FAIL_FIRST: '1' });
-  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '200', INVITATION_POLL_MS: '100' });
+  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '1000', INVITATION_POLL_MS: '100' });
   try {
     await r.api('PUT', '/settings', { autoInvite: true });
     const user = await r.createUser('flaky.relay@example.com');
-    // Captured while it is observed: the retry follows 200 ms later, so reading it again could race.
+    // Captured while it is observed: the retry follows a second later, so reading it again could race.
     let failed: any;
     await waitFor(
       async () => {
