@@ -3,23 +3,10 @@ import type { Kysely } from 'kysely';
 import type { ActivityInput, InvitationRecord, InvitationStatus, InvitationStore } from '../types';
 import type { Db } from './shared';
 import { insertActivity, now } from './shared';
-import type { Tables } from './tables';
+import type { InvitationRow, Tables } from './tables';
 
-type Joined = {
-  id: string;
-  user_id: string;
-  user_name: string;
-  email: string;
-  reason: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  expires_at: string | null;
-  sent_at: string | null;
-  accepted_at: string | null;
-  created: string;
-};
+/** An invitation row joined with its user's id and userName (what `select()` returns). */
+type Joined = Omit<InvitationRow, 'user_seq' | 'token_sha256'> & { user_id: string; user_name: string };
 
 function toInvitation(row: Joined): InvitationRecord {
   return {
