@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../main';
 import { TestReceiver } from '../receiver/support/harness';
-import { OktaSimulator } from './support/okta-simulator';
+import { OktaSimulator } from '../../scripts/verify/okta-simulator';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
