@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { AccountsService } from './admin/accounts-service';
+import { ActivityService } from './admin/activity-service';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
+import { DiagnosticsService } from './admin/diagnostics-service';
+import { DirectoryService } from './admin/directory-service';
 import { InvitationsService, invitationAddress } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
+import { SessionsService } from './admin/sessions-service';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
 import { TokensService } from './admin/tokens-service';
@@ -118,6 +123,13 @@ export async function startReceiver(
         )
       : undefined;
     const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
+    const tokens = new TokensService(store, verifier, settings.tokenHashes);
+    const directory = new DirectoryService(store, catalog, tokens, invitations);
+    const activity = new ActivityService(store);
+    const diagnostics = new DiagnosticsService(store, catalog, tokens, mailer !== undefined);
+    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
+    const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
+    const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
 
     const policy: ProvisioningPolicy = {
       invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationAddress(data) : undefined),
@@ -156,19 +168,40 @@ export async function startReceiver(
       policy,
       admin: {
         verifier: adminVerifier,
-        store,
         catalog,
+        directory,
+        activity,
+        diagnostics,
         settings: provisioningSettings,
         attributes,
         templates,
-        tokens: new TokensService(store, verifier, settings.tokenHashes),
+        tokens,
         invitations,
+      },
+      portal: {
+        catalog,
+        directory,
+        activity,
+        diagnostics,
+        settings: provisioningSettings,
+        attributes,
+        templates,
+        tokens,
+        invitations,
+        accounts,
+        sessions,
         smtpConfigured: mailer !== undefined,
+        ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+        port: settings.port,
       },
     });
     await app.listen({ port: settings.port, host: settings.host });
     worker?.start();
     const pruneActivity = pruner(store, settings.activityRetentionDays, logger);
+    const pruneSessions = setInterval(() => {
+      sessions.prune().catch((error: unknown) => logger.error({ err: error }, 'pruning portal sessions failed'));
+    }, 600_000);
+    pruneSessions.unref();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const shownHost = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '127.0.0.1' ? 'localhost' : settings.host;
@@ -179,6 +212,10 @@ export async function startReceiver(
       output.print(`SCIM bearer token (shown once; only its SHA-256 is stored): ${scimBootstrap}`);
     } else {
       output.print(`SCIM tokens: ${verifier.count} active (${settings.tokenHashes.length} from SCIM_TOKEN_SHA256)`);
+    }
+    output.print(`Admin portal: ${url}/admin`);
+    if (portalBootstrap) {
+      output.print(`Admin portal account (shown once; only its scrypt hash is stored): ${portalBootstrap.account.username} / ${portalBootstrap.password}`);
     }
     if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
     if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
@@ -192,6 +229,7 @@ export async function startReceiver(
       sendInvitations: async () => (worker ? worker.runOnce() : 0),
       close: async () => {
         if (pruneActivity) clearInterval(pruneActivity);
+        clearInterval(pruneSessions);
         await worker?.stop();
         await app.close();
         openedMailer?.close();

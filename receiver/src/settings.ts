@@ -60,6 +60,11 @@ const Environment = z.object({
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
   ACTIVITY_RETENTION_DAYS: integer(0, 36_500).default(365),
+  PORTAL_ADMIN_USERNAME: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'expected 1 to 100 letters, digits, ".", "_", "@" or "-"').default('admin'),
+  PORTAL_SESSION_IDLE_SECONDS: integer(1, 7 * 86_400).default(1800),
+  PORTAL_SESSION_MAX_SECONDS: integer(1, 30 * 86_400).default(12 * 3600),
+  PORTAL_LOGIN_MAX_ATTEMPTS: integer(1, 1000).default(5),
+  PORTAL_LOGIN_LOCK_SECONDS: integer(1, 86_400).default(900),
 });
 
 export interface Settings {
@@ -96,6 +101,13 @@ export interface Settings {
   readonly invitationPollMs: number;
   /** Activity log entries older than this many days are deleted; 0 keeps everything. */
   readonly activityRetentionDays: number;
+  /** The portal account created on a first start (its password is printed once). */
+  readonly portalAdminUsername: string;
+  readonly portalSessionIdleSeconds: number;
+  readonly portalSessionMaxSeconds: number;
+  /** Failed sign-ins per account and client address before a lock of portalLoginLockSeconds. */
+  readonly portalLoginMaxAttempts: number;
+  readonly portalLoginLockSeconds: number;
 }
 
 export class SettingsError extends Error {
@@ -153,5 +165,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
+    portalAdminUsername: e.PORTAL_ADMIN_USERNAME,
+    portalSessionIdleSeconds: e.PORTAL_SESSION_IDLE_SECONDS,
+    portalSessionMaxSeconds: e.PORTAL_SESSION_MAX_SECONDS,
+    portalLoginMaxAttempts: e.PORTAL_LOGIN_MAX_ATTEMPTS,
+    portalLoginLockSeconds: e.PORTAL_LOGIN_LOCK_SECONDS,
   };
 }

@@ -16,6 +16,8 @@ import type { InvitationsService } from '../admin/invitations-service';
 import { inviteRoutes } from './invite-routes';
 import type { ScimStore } from '../store/types';
 import { installErrorHandler } from './error-handler';
+import type { PortalOptions } from './portal/portal-options';
+import { portalPlugin } from './portal/portal-plugin';
 import { installMetrics } from './metrics';
 import { sendScim } from './reply';
 import { scimRoutes } from './scim-routes';
@@ -35,6 +37,8 @@ export interface AppOptions {
   readonly policy?: ProvisioningPolicy;
   /** The admin API and invitation pages; omitted in SCIM-only setups (tests of the protocol layer). */
   readonly admin?: AdminRoutesOptions & { invitations: InvitationsService };
+  /** The admin portal under /admin (and `/` redirecting there). */
+  readonly portal?: PortalOptions;
 }
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -91,6 +95,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.admin) {
     await app.register(adminRoutes, { prefix: '/api', ...options.admin });
     await app.register(inviteRoutes, { prefix: '/invite', invitations: options.admin.invitations });
+  }
+
+  if (options.portal) {
+    await app.register(portalPlugin, { prefix: '/admin', ...options.portal });
+    app.get('/', async (_request, reply) => reply.redirect('/admin/users', 303));
   }
 
   // Probes carry no data and must work without credentials (orchestrators call them).

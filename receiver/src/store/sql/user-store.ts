@@ -190,7 +190,14 @@ function userColumns(data: ResourceData) {
     display_name: text(data.displayName),
     active: data.active === false ? 0 : 1,
     data: JSON.stringify(data),
+    search_text: searchText(userName, data),
   };
+}
+
+/** userName, displayName and every e-mail, lower-cased: what the admin portal's search scans (one short column, no JSON). */
+function searchText(userName: string, data: ResourceData): string {
+  const emails = Array.isArray(data.emails) ? data.emails.map((e) => (typeof e === 'object' && e !== null ? (e as { value?: unknown }).value : undefined)) : [];
+  return [userName, text(data.displayName) ?? '', ...emails.filter((v): v is string => typeof v === 'string')].join('\n').toLowerCase();
 }
 
 function toUserRecord(row: Selectable<UserRow> & { groups_json?: string }): UserRecord {

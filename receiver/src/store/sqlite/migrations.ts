@@ -139,6 +139,38 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_admin_portal': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_lower', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .addColumn('last_login', 'text')
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id_sha256', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text')
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('last_seen', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_sessions_by_account').on('admin_sessions').column('account_id').execute();
+    },
+  },
+  '0004_user_search_text': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('scim_users').addColumn('search_text', 'text').execute();
+      // Rows written before this column: SQLite's lower() folds ASCII only; the next write of a row recomputes it in full.
+      await sql`UPDATE scim_users SET search_text = lower(user_name || char(10) || coalesce(display_name, '') || char(10) || coalesce((SELECT group_concat(json_extract(e.value, '$.value'), char(10)) FROM json_each(data, '$.emails') AS e), ''))`.execute(db);
+    },
+  },
 };
 
 export const sqliteMigrations: MigrationProvider = {
