@@ -14,7 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { foldedJson, userSearchText } from '../../receiver/src/store/sql/shared';
 import { openSqliteStore } from '../../receiver/src/store/sqlite/open-sqlite-store';
+import { foldText } from '../../receiver/src/text/fold';
 
 const ROOT = resolve(__dirname, '../..');
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
@@ -22,15 +24,15 @@ const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 async function seed(file: string): Promise<void> {
   await (await openSqliteStore({ file })).close(); // migrations
   const db = new Database(file);
-  const insert = db.prepare(`INSERT INTO scim_users (id, user_name, user_name_lower, external_id, display_name, active, data, created, last_modified, version, search_text)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`);
+  const insert = db.prepare(`INSERT INTO scim_users (id, user_name, user_name_lower, external_id, display_name, active, data, data_folded, created, last_modified, version, search_text)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`);
   const at = new Date().toISOString();
   db.transaction(() => {
     for (let i = 0; i < USERS; i++) {
       const userName = `user${String(i).padStart(6, '0')}@example.com`;
       const data = { userName, name: { givenName: `Given${i}`, familyName: `Family${i}` }, displayName: `Given${i} Family${i}`, emails: [{ value: userName, primary: true, type: 'work' }], active: i % 10 !== 0, externalId: `00u${i}` };
-      // The columns the receiver writes (search_text as in store/sql/user-store.ts).
-      insert.run(randomUUID(), userName, userName, `00u${i}`, data.displayName, data.active ? 1 : 0, JSON.stringify(data), at, at, [userName, data.displayName, userName].join('\n').toLowerCase());
+      // The columns the receiver writes (store/sql/user-store.ts userColumns).
+      insert.run(randomUUID(), userName, foldText(userName), `00u${i}`, data.displayName, data.active ? 1 : 0, JSON.stringify(data), foldedJson(data), at, at, userSearchText(data));
     }
   })();
   db.close();

@@ -5,9 +5,10 @@ import { AccountsService } from './admin/accounts-service';
 import { ActivityService } from './admin/activity-service';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
+import { UNKNOWN_SCHEMA_ONLY } from './admin/diagnostics';
 import { DiagnosticsService } from './admin/diagnostics-service';
 import { DirectoryService } from './admin/directory-service';
-import { InvitationsService, invitationAddress } from './admin/invitations-service';
+import { InvitationsService, invitationTarget } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
 import { SessionsService } from './admin/sessions-service';
 import { SettingsService } from './admin/settings-service';
@@ -39,7 +40,23 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     // Defence in depth: request serializers do not log headers, but nothing may ever print a token.
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', 'password'], censor: '[redacted]' },
+    // Portal session cookies and CSRF tokens are credentials too (http/portal/portal-plugin.ts).
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'req.headers.cookie',
+        'headers.cookie',
+        'res.headers["set-cookie"]',
+        'headers["set-cookie"]',
+        '*.password',
+        'password',
+        '*._csrf',
+        '_csrf',
+        '*.csrfToken',
+      ],
+      censor: '[redacted]',
+    },
   });
 }
 
@@ -124,17 +141,30 @@ export async function startReceiver(
       : undefined;
     const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
     const tokens = new TokensService(store, verifier, settings.tokenHashes);
-    const directory = new DirectoryService(store, catalog, tokens, invitations);
+    const directory = new DirectoryService(store, catalog, tokens, invitations, settings.limits);
     const activity = new ActivityService(store);
-    const diagnostics = new DiagnosticsService(store, catalog, tokens, mailer !== undefined);
+    const diagnostics = new DiagnosticsService(store, catalog, tokens, invitations, mailer !== undefined);
     const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
     const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
     const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
 
     const policy: ProvisioningPolicy = {
-      invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationAddress(data) : undefined),
+      invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationTarget(data) : undefined),
       invitationQueued: () => worker?.wake(),
-      reportUnknownUrns: (urns, userName) => logger.warn({ urns, userName }, 'ignored attributes under unknown schema URNs'),
+      reportUnknownUrns: (urns, userName, actor) => {
+        logger.warn({ urns: urns.map((u) => u.urn), userName }, 'ignored attributes under unknown schema URNs');
+        void (async () => {
+          for (const { urn, attributes } of urns) {
+            await store.diagnostics.recordUndeclared(urn, attributes.length > 0 ? attributes : [UNKNOWN_SCHEMA_ONLY], userName);
+            await store.activity.append({
+              actor,
+              action: 'user.unknown-schema',
+              resourceType: 'User',
+              summary: `${userName}: accepted, but ignored ${attributes.length > 0 ? `attribute(s) ${attributes.join(', ')} under` : 'the schema'} ${urn}, which the receiver does not know (its extension is ${settings.extensionUrn}; see /api/diagnostics)`,
+            });
+          }
+        })().catch((error: unknown) => logger.error({ err: error }, 'recording unknown schema URNs failed'));
+      },
       reportUndeclared: (undeclared, userName, actor) => {
         logger.warn({ undeclared, userName }, 'ignored attributes that the receiver does not declare');
         const byUrn = new Map<string, string[]>();
@@ -162,6 +192,8 @@ export async function startReceiver(
       rateLimitPerMinute: settings.rateLimitPerMinute,
       defaultPageSize: settings.defaultPageSize,
       maxPageSize: settings.maxPageSize,
+      limits: settings.limits,
+      compressionMinBytes: settings.compressionMinBytes,
       metricsTokenHashes: settings.metricsTokenHashes,
       trustProxy: settings.trustProxy,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { ReceiverLimits } from './scim/limits';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -9,7 +10,7 @@ const integer = (min: number, max: number) =>
     .trim()
     .regex(/^\d+$/, `expected an integer from ${min} to ${max}`)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(z.number().int().min(min, `expected an integer from ${min} to ${max}`).max(max, `expected an integer from ${min} to ${max}`));
 
 const hashList = z
   .string()
@@ -60,6 +61,18 @@ const Environment = z.object({
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
   ACTIVITY_RETENTION_DAYS: integer(0, 36_500).default(365),
+  // Bounded work per request (README "Limits"): SQLite runs on the event loop.
+  SCIM_FILTER_MAX_LENGTH: integer(64, 65_536).default(4096),
+  SCIM_FILTER_MAX_TERMS: integer(1, 500).default(32),
+  SCIM_FILTER_MAX_DEPTH: integer(1, 50).default(8),
+  SCIM_FILTER_MAX_VALUE_PATHS: integer(0, 100).default(4),
+  SCIM_QUERY_TIME_LIMIT_MS: integer(10, 60_000).default(1000),
+  SCIM_MAX_IDENTIFIER_LENGTH: integer(16, 65_536).default(256),
+  SCIM_MAX_STRING_LENGTH: integer(16, 10 * 1024 * 1024).default(4096),
+  SCIM_MAX_VALUES: integer(1, 100_000).default(100),
+  SCIM_MAX_RESOURCE_BYTES: integer(1024, 100 * 1024 * 1024).default(64 * 1024),
+  SCIM_MAX_RESPONSE_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  COMPRESSION_MIN_BYTES: integer(0, 100 * 1024 * 1024).default(1024),
   PORTAL_ADMIN_USERNAME: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'expected 1 to 100 letters, digits, ".", "_", "@" or "-"').default('admin'),
   PORTAL_SESSION_IDLE_SECONDS: integer(1, 7 * 86_400).default(1800),
   PORTAL_SESSION_MAX_SECONDS: integer(1, 30 * 86_400).default(12 * 3600),
@@ -101,6 +114,9 @@ export interface Settings {
   readonly invitationPollMs: number;
   /** Activity log entries older than this many days are deleted; 0 keeps everything. */
   readonly activityRetentionDays: number;
+  readonly limits: ReceiverLimits;
+  /** Responses at least this large are compressed when the client accepts gzip, br or deflate; 0 disables. */
+  readonly compressionMinBytes: number;
   /** The portal account created on a first start (its password is printed once). */
   readonly portalAdminUsername: string;
   readonly portalSessionIdleSeconds: number;
@@ -138,6 +154,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.SCIM_DEFAULT_PAGE_SIZE > e.SCIM_MAX_PAGE_SIZE) {
     throw new SettingsError([`SCIM_DEFAULT_PAGE_SIZE: must not exceed SCIM_MAX_PAGE_SIZE (${e.SCIM_MAX_PAGE_SIZE})`]);
   }
+  const problems: string[] = [];
+  if (e.SCIM_MAX_IDENTIFIER_LENGTH > e.SCIM_MAX_STRING_LENGTH) {
+    problems.push(`SCIM_MAX_IDENTIFIER_LENGTH: must not exceed SCIM_MAX_STRING_LENGTH (${e.SCIM_MAX_STRING_LENGTH})`);
+  }
+  if (e.SCIM_MAX_STRING_LENGTH > e.SCIM_MAX_RESOURCE_BYTES) {
+    problems.push(`SCIM_MAX_STRING_LENGTH: must not exceed SCIM_MAX_RESOURCE_BYTES (${e.SCIM_MAX_RESOURCE_BYTES})`);
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -165,6 +189,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
+    limits: {
+      filter: {
+        maxLength: e.SCIM_FILTER_MAX_LENGTH,
+        maxTerms: e.SCIM_FILTER_MAX_TERMS,
+        maxDepth: e.SCIM_FILTER_MAX_DEPTH,
+        maxValuePaths: e.SCIM_FILTER_MAX_VALUE_PATHS,
+      },
+      queryTimeLimitMs: e.SCIM_QUERY_TIME_LIMIT_MS,
+      values: {
+        maxIdentifierLength: e.SCIM_MAX_IDENTIFIER_LENGTH,
+        maxStringLength: e.SCIM_MAX_STRING_LENGTH,
+        maxValues: e.SCIM_MAX_VALUES,
+        maxResourceBytes: e.SCIM_MAX_RESOURCE_BYTES,
+      },
+      maxResponseBytes: e.SCIM_MAX_RESPONSE_BYTES,
+    },
+    compressionMinBytes: e.COMPRESSION_MIN_BYTES,
     portalAdminUsername: e.PORTAL_ADMIN_USERNAME,
     portalSessionIdleSeconds: e.PORTAL_SESSION_IDLE_SECONDS,
     portalSessionMaxSeconds: e.PORTAL_SESSION_MAX_SECONDS,

@@ -1,5 +1,7 @@
 import { isPlainObject } from '../scim/attribute-values';
 import { parseFilter } from '../scim/filter';
+import type { FilterLimits, ReceiverLimits } from '../scim/limits';
+import { DEFAULT_LIMITS } from '../scim/limits';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/urns';
 import type { BrowsePage, GroupBrowseQuery, UserBrowseQuery } from '../store/browse';
 import type { AttributeValueType, GroupRef, ScimStore, UserRecord } from '../store/types';
@@ -54,6 +56,14 @@ export interface GroupSummary {
   readonly lastModified: string;
 }
 
+/**
+ * The admin search is built here, not typed by a client: its five `co` terms must fit whatever the
+ * SCIM filter limits are (a 200-character search, JSON-escaped, is at most ~1,300 characters per term).
+ */
+function adminFilterLimits(limits: ReceiverLimits): FilterLimits {
+  return { ...limits.filter, maxLength: Math.max(limits.filter.maxLength, 8192), maxTerms: Math.max(limits.filter.maxTerms, 8), maxDepth: Math.max(limits.filter.maxDepth, 2) };
+}
+
 export const attributeLabel = (origin: 'code' | 'idp'): AttributeLabel => (origin === 'idp' ? 'IDP' : 'CODE');
 
 /** Users and groups as admins see them (the admin API and the portal read the same model). */
@@ -63,7 +73,13 @@ export class DirectoryService {
     private readonly catalog: DynamicSchemaCatalog,
     private readonly tokens: TokensService,
     private readonly invitations: InvitationsService,
+    /** Filter, time and size bounds (the admin search compiles to the same filters as SCIM). */
+    private readonly limits: ReceiverLimits = DEFAULT_LIMITS,
   ) {}
+
+  private get filterLimits(): FilterLimits {
+    return adminFilterLimits(this.limits);
+  }
 
   private async tokenLabels(): Promise<Map<string, string>> {
     return new Map((await this.tokens.list()).map((t) => [t.id, t.label]));
@@ -86,7 +102,10 @@ export class DirectoryService {
     };
   }
 
-  /** The admin API's offset listing: a search over names and e-mails, status and creator filters. */
+  /**
+   * The admin API's offset listing: a search over names and e-mails (folded and unescaped as any SCIM
+   * filter value: JSON.stringify escapes a backslash, the filter parser reads it back), status and creator.
+   */
   async listUsers(query: { search?: string; status?: 'active' | 'inactive'; source?: string; startIndex: number; count: number }) {
     const type = this.catalog.resourceType('User');
     const clauses: string[] = [];
@@ -95,9 +114,9 @@ export class DirectoryService {
       clauses.push(`(userName co ${s} or displayName co ${s} or emails.value co ${s} or name.givenName co ${s} or name.familyName co ${s})`);
     }
     if (query.status) clauses.push(`active eq ${query.status === 'active'}`);
-    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and ')) : undefined;
+    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and '), this.filterLimits) : undefined;
     const page = await this.store.users.list(
-      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count },
+      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, timeLimitMs: this.limits.queryTimeLimitMs },
       { groups: false, ...(query.source ? { createdBy: query.source } : {}) },
     );
     const labels = await this.tokenLabels();
@@ -113,7 +132,7 @@ export class DirectoryService {
 
   /** The user with this userName (case-insensitive, as SCIM compares it), if any. */
   async findByUserName(userName: string): Promise<UserRecord | undefined> {
-    const filter = parseFilter(this.catalog.resourceType('User'), `userName eq ${JSON.stringify(userName)}`);
+    const filter = parseFilter(this.catalog.resourceType('User'), `userName eq ${JSON.stringify(userName)}`, this.filterLimits);
     return (await this.store.users.list({ filter, startIndex: 1, count: 1 }, { groups: false })).items[0];
   }
 
@@ -152,8 +171,11 @@ export class DirectoryService {
 
   /** The admin API's offset listing of groups with member counts. */
   async listGroups(query: { search?: string; startIndex: number; count: number }) {
-    const filter = query.search ? parseFilter(this.catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`) : undefined;
-    const page = await this.store.groups.list({ ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count }, { members: false });
+    const filter = query.search ? parseFilter(this.catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`, this.filterLimits) : undefined;
+    const page = await this.store.groups.list(
+      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, timeLimitMs: this.limits.queryTimeLimitMs },
+      { members: false },
+    );
     const counts = await this.store.groups.memberCounts(page.items.map((g) => g.id));
     return {
       totalResults: page.totalResults,

@@ -14,6 +14,7 @@ import type { TokensService } from '../admin/tokens-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
 import { ScimError } from '../scim/errors';
+import { QueryBudgetExceededError } from '../store/errors';
 
 export interface AdminRoutesOptions {
   readonly verifier: TokenVerifier;
@@ -36,7 +37,7 @@ declare module 'fastify' {
 }
 
 const Paging = z.object({
-  startIndex: z.coerce.number().int().min(1).default(1),
+  startIndex: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
   count: z.coerce.number().int().min(0).max(1000).default(50),
 });
 
@@ -83,6 +84,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AdminError) return errorReply(reply, error.status, error.message, error.field, error.details);
     if (error instanceof ScimError) return errorReply(reply, error.status, error.detail);
+    if (error instanceof QueryBudgetExceededError) {
+      return errorReply(reply, 400, `The search took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; search for something more specific.`, 'search');
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorReply(reply, 413, 'The request body is too large.');
     if (error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) return errorReply(reply, 400, `Invalid request body: ${error.message}`, '(body)');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return errorReply(reply, error.statusCode, error.message);

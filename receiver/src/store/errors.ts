@@ -21,3 +21,11 @@ export class VersionMismatchError extends Error {
     this.name = 'VersionMismatchError';
   }
 }
+
+/** A query ran past its time budget and was aborted (SCIM_QUERY_TIME_LIMIT_MS). */
+export class QueryBudgetExceededError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`query aborted after ${limitMs} ms`);
+    this.name = 'QueryBudgetExceededError';
+  }
+}

@@ -332,7 +332,11 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
   // Diagnostics
   app.get('/diagnostics', async (request, reply) => {
     const report = await diagnostics.report();
-    return sendHtml(reply, 200, diagnosticsPage(context(request), await diagnostics.undeclared(), report.invitations, options.smtpConfigured, await tokens.list()));
+    return sendHtml(
+      reply,
+      200,
+      diagnosticsPage(context(request), await diagnostics.undeclared(), report.invitations, options.smtpConfigured, await tokens.list(), report.invitations.recentFailures, report.extensionUrn),
+    );
   });
 
   app.post('/diagnostics/declare', async (request, reply) => {
@@ -342,7 +346,11 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
     } catch (error) {
       const notice = refusal(error);
       const report = await diagnostics.report();
-      return sendHtml(reply, 409, diagnosticsPage(context(request, notice), await diagnostics.undeclared(), report.invitations, options.smtpConfigured, await tokens.list()));
+      return sendHtml(
+        reply,
+        409,
+        diagnosticsPage(context(request, notice), await diagnostics.undeclared(), report.invitations, options.smtpConfigured, await tokens.list(), report.invitations.recentFailures, report.extensionUrn),
+      );
     }
     return redirect(reply, url('/settings', { done: 'settings.attr.created', name }));
   });

@@ -49,6 +49,18 @@ const equal = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/**
+ * Fastify's refusals of a URL under /admin (bad percent-encoding, an over-long path segment), which
+ * happen before any plugin hook: an HTML page in the portal's language, with its headers, instead of
+ * the RFC 7644 body that /scim and /api get (error-handler.ts scimFrameworkErrors).
+ */
+export function portalFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: error.code }, 'refused portal URL');
+  const m = messagesFor(request);
+  reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+  void sendHtml(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
+}
+
 /** `/admin`: the server-rendered admin portal (sessions, CSRF, strict CSP), over the admin services. */
 export async function portalPlugin(app: FastifyInstance, options: PortalOptions): Promise<void> {
   // Scoped to this plugin: /scim and /api keep accepting JSON only.

@@ -17,6 +17,18 @@ export interface SqlJsonDialect {
   endsWith(haystack: Expr, needle: Expr): Predicate;
   /** JSON booleans come back as 1/0 in SQLite and as text in PostgreSQL. */
   booleanLiteral(value: boolean): Expr;
+  /**
+   * The case-folded text of `expr` (NULL stays NULL), equal to `foldText` (text/fold.ts) of the same
+   * string: the one case-insensitive comparison key. Values bound from JS are folded with foldText.
+   */
+  fold(expr: Expr): Expr;
+  /**
+   * A predicate that is true for every row but aborts the statement with QueryBudgetExceededError once
+   * it has run for `limitMs`; undefined when the engine bounds statements otherwise (statement_timeout).
+   * `rowKey` is an integer column of the row (it may sample rows to keep the check cheap). Stores put it
+   * first in the WHERE clause, so it is evaluated even for rows the filter then rejects.
+   */
+  timeBudget(limitMs: number, rowKey: Expr): Predicate | undefined;
 }
 
 /** Everything dialect-specific the SQL store needs besides filters. */

@@ -1,11 +1,16 @@
 import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
 import type { BrowsePage, DirectoryStore, GroupBrowseQuery, UserBrowseQuery } from '../browse';
 import type { GroupRecord, ResourceData, UserRecord } from '../types';
 import type { SqlStoreDialect } from './dialect';
 import type { Tables, UserRow } from './tables';
 
 type Key = string | number;
+
+/** What a page needs (not data_folded: as large as data, and only filters read it). */
+const USER_BROWSE_COLUMNS = ['u.seq', 'u.id', 'u.user_name_lower', 'u.data', 'u.created', 'u.last_modified', 'u.version', 'u.enrolled_at', 'u.created_by'] as const;
+const GROUP_BROWSE_COLUMNS = ['g.seq', 'g.id', 'g.display_name_lower', 'g.data', 'g.created', 'g.last_modified', 'g.version'] as const;
 
 /** Searches count matches up to here; beyond, BrowsePage.totalCapped says "more than COUNT_LIMIT". */
 export const COUNT_LIMIT = 10_000;
@@ -71,7 +76,8 @@ export class SqlDirectoryStore implements DirectoryStore {
   ) {}
 
   async browseUsers(query: UserBrowseQuery): Promise<BrowsePage<UserRecord>> {
-    const search = query.search?.trim().toLowerCase();
+    // search_text is folded with foldText (userSearchText): so is the needle.
+    const search = query.search !== undefined ? foldText(query.search.trim()) : undefined;
     const conditions: Expression<SqlBool>[] = [];
     if (search) {
       const needle = sql`${search}`;
@@ -81,7 +87,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const base = this.db.selectFrom('scim_users as u').where((eb) => eb.and(conditions));
     const p = plan(query.descending, query.after, query.before);
     const keyColumn = query.sort === 'userName' ? ('u.user_name_lower' as const) : ('u.seq' as const);
-    let page = base.selectAll('u');
+    let page = base.select(USER_BROWSE_COLUMNS);
     if (p.key !== undefined && p.comparison) page = page.where(keyColumn, p.comparison, p.key as never);
     const rows = await page.orderBy(keyColumn, p.order).limit(query.limit + 1).execute();
     const result = paginate(rows, query.limit, p, (row) => (query.sort === 'userName' ? row.user_name_lower : row.seq));
@@ -120,13 +126,14 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async browseGroups(query: GroupBrowseQuery): Promise<BrowsePage<GroupRecord & { memberCount: number }>> {
-    const search = query.search?.trim().toLowerCase();
+    // display_name_lower is foldText(displayName) (migration 0003_unicode_fold): so is the needle.
+    const search = query.search !== undefined ? foldText(query.search.trim()) : undefined;
     let base = this.db.selectFrom('scim_groups as g');
     if (search) base = base.where(this.dialect.contains(sql.ref('g.display_name_lower'), sql`${search}`));
     const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const p = plan(false, query.after, query.before);
     let page = base
-      .selectAll('g')
+      .select(GROUP_BROWSE_COLUMNS)
       .select(sql<number>`(SELECT count(*) FROM scim_group_members gm WHERE gm.group_seq = g.seq)`.as('member_count'));
     if (p.key !== undefined && p.comparison) page = page.where('g.display_name_lower', p.comparison, String(p.key));
     const rows = await page.orderBy('g.display_name_lower', p.order).limit(query.limit + 1).execute();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
 import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from '../errors';
 import type { ListQuery, Page } from '../query';
 import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
@@ -9,8 +10,14 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_GROUP, chunks, insertActivity, metaLocation, now, text } from './shared';
+import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, now, text, withinBytes } from './shared';
+
+/** The size of one member in a representation: value, $ref, display and type. */
+const MEMBER_BYTES = 160;
 import type { GroupRow, Tables } from './tables';
+
+/** Every column a record needs (not data_folded, which only filters read). */
+const GROUP_COLUMNS = ['g.seq', 'g.id', 'g.display_name', 'g.data', 'g.created', 'g.last_modified', 'g.version'] as const;
 
 export class SqlGroupStore implements GroupStore {
   private readonly filters: FilterCompiler;
@@ -22,6 +29,7 @@ export class SqlGroupStore implements GroupStore {
   ) {
     const mapping: ResourceTableMapping = {
       dataColumn: sql.ref('g.data'),
+      foldedDataColumn: sql.ref('g.data_folded'),
       locate: (ref) => {
         if (ref.inExtension || ref.schema !== CORE_GROUP) return { kind: 'json' };
         switch (ref.attribute.name) {
@@ -80,22 +88,36 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async get(id: string, options: { members: boolean }): Promise<GroupRecord | undefined> {
-    const row = await this.db.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     return toGroupRecord(row, options.members ? await this.membersOf(this.db, row.seq) : undefined);
   }
 
   async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
-    let base = this.db.selectFrom('scim_groups as g');
-    if (query.filter) base = base.where(this.filters.compile(query.filter));
-    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    // As for users: the time budget first in the WHERE clause, one per statement.
+    const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
+    const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
+    const from = () => {
+      let q = this.db.selectFrom('scim_groups as g');
+      const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('g.seq'));
+      if (guard) q = q.where(guard);
+      if (compiled) q = q.where(compiled);
+      return q;
+    };
+    const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     if (query.count === 0) return { totalResults: await count(), items: [] };
-    let page = base.selectAll('g');
+    let page = from().select(GROUP_COLUMNS);
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     const { rows, totalResults } = await this.cursors.read(
       query,
       '',
-      (after) => (after === undefined ? page.offset(query.startIndex - 1) : page.where('g.seq', '>', after)).orderBy('g.seq').limit(query.count).execute(),
+      async (after) => {
+        const q = after === undefined ? page.offset(query.startIndex - 1) : page.where('g.seq', '>', after);
+        const found = await q.orderBy('g.seq').limit(query.count).execute();
+        // Members are counted before they are loaded, so a page of huge groups is cut before it is read.
+        const counts = options.members && query.maxBytes !== undefined ? await this.memberCounts(found.map((r) => r.id)) : undefined;
+        return withinBytes(found, query.maxBytes, (row) => row.data.length + (counts?.get(row.id) ?? 0) * MEMBER_BYTES);
+      },
       count,
     );
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
@@ -112,7 +134,7 @@ export class SqlGroupStore implements GroupStore {
     },
   ): Promise<GroupRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await trx.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst();
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const before = toGroupRecord(row, undefined);
@@ -293,13 +315,14 @@ function groupColumns(data: ResourceData) {
   const displayName = String(data.displayName);
   return {
     display_name: displayName,
-    display_name_lower: displayName.toLowerCase(),
+    display_name_lower: foldText(displayName),
     external_id: text(data.externalId),
     data: JSON.stringify(data),
+    data_folded: foldedJson(data),
   };
 }
 
-function toGroupRecord(row: Selectable<GroupRow>, members: readonly MemberRecord[] | undefined): GroupRecord {
+function toGroupRecord(row: Pick<Selectable<GroupRow>, 'id' | 'data' | 'created' | 'last_modified' | 'version'>, members: readonly MemberRecord[] | undefined): GroupRecord {
   return {
     id: row.id,
     data: JSON.parse(row.data) as ResourceData,

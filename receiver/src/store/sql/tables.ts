@@ -11,12 +11,14 @@ export interface UserRow {
   display_name: string | null;
   active: number;
   data: string;
+  /** `data` with every string value folded (foldedJson); what case-insensitive filters read. */
+  data_folded: string;
   created: string;
   last_modified: string;
   version: number;
   enrolled_at: string | null;
   created_by: string | null;
-  /** Lower-cased userName, displayName and e-mails, newline-separated (the portal's search). */
+  /** userName, displayName and e-mails folded with foldText, newline-separated (the portal's search; userSearchText). */
   search_text: string | null;
 }
 
@@ -27,6 +29,8 @@ export interface GroupRow {
   display_name_lower: string;
   external_id: string | null;
   data: string;
+  /** As for users. */
+  data_folded: string;
   created: string;
   last_modified: string;
   version: number;
