@@ -38,6 +38,8 @@ export class TestReceiver {
     readonly receiver: RunningReceiver,
     readonly dir: string,
     readonly baseUrl: string,
+    /** What the receiver printed at start (the one-time token, key and portal account lines). */
+    readonly printed: readonly string[],
   ) {}
 
   static async start(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestReceiver> {
@@ -51,8 +53,9 @@ export class TestReceiver {
       LOG_LEVEL: 'silent',
       ...env,
     });
-    const receiver = await startReceiver(settings, { print: () => undefined, logger });
-    return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`);
+    const printed: string[] = [];
+    const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger });
+    return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, printed);
   }
 
   get store() {

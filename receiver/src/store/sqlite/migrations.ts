@@ -1,7 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
-import { foldedJson } from '../sql/shared';
+import { foldedJson, userSearchText } from '../sql/shared';
 
 interface FoldTarget {
   readonly table: string;
@@ -193,6 +193,45 @@ const migrations: Record<string, Migration> = {
           }
           after = rows[rows.length - 1]!.seq;
         }
+      }
+    },
+  },
+  '0004_admin_portal': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_lower', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .addColumn('last_login', 'text')
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id_sha256', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text')
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('last_seen', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_sessions_by_account').on('admin_sessions').column('account_id').execute();
+    },
+  },
+  '0005_user_search_text': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('scim_users').addColumn('search_text', 'text').execute();
+      // Back-filled with the same JS fold as every later write (userSearchText), in slices as in 0003.
+      for (let after = 0; ; ) {
+        const rows = (await sql<{ seq: number; data: string }>`SELECT seq, data FROM scim_users WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          await sql`UPDATE scim_users SET search_text = ${userSearchText(JSON.parse(row.data) as Record<string, unknown>)} WHERE seq = ${row.seq}`.execute(db);
+        }
+        after = rows[rows.length - 1]!.seq;
       }
     },
   },
