@@ -9,6 +9,7 @@ import { DiagnosticsService } from './admin/diagnostics-service';
 import { DirectoryService } from './admin/directory-service';
 import { InvitationsService, invitationAddress } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
+import { OidcService } from './admin/oidc-service';
 import { SessionsService } from './admin/sessions-service';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
@@ -130,6 +131,7 @@ export async function startReceiver(
     const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
     const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
     const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
+    const oidc = settings.oidc ? new OidcService(settings.oidc, store, sessions) : undefined;
 
     const policy: ProvisioningPolicy = {
       invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationAddress(data) : undefined),
@@ -190,6 +192,7 @@ export async function startReceiver(
         invitations,
         accounts,
         sessions,
+        ...(oidc ? { oidc } : {}),
         smtpConfigured: mailer !== undefined,
         ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
         port: settings.port,
@@ -217,6 +220,7 @@ export async function startReceiver(
     if (portalBootstrap) {
       output.print(`Admin portal account (shown once; only its scrypt hash is stored): ${portalBootstrap.account.username} / ${portalBootstrap.password}`);
     }
+    if (settings.oidc) output.print(`Admin portal sign-in with Okta: ${settings.oidc.issuer} (redirect URI ${settings.oidc.redirectUrl})`);
     if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
     if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
     logger.info({ sqliteFile: settings.sqliteFile, port, extensionUrn: settings.extensionUrn }, 'receiver started');

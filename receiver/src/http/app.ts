@@ -43,10 +43,25 @@ export interface AppOptions {
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
 
+/** Query parameters that carry one-time credentials (the OIDC callback's `code` and `state`). */
+const SECRET_QUERY = /([?&](?:code|state|id_token|access_token)=)[^&#]*/g;
+
+/** Fastify's request log line, with SECRET_QUERY values redacted from the URL. */
+function requestLine(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return {
+    method: request.method,
+    url: request.url?.replace(SECRET_QUERY, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** Builds the HTTP application; listening, signals and bootstrap belong to the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    // Fastify merges a logger's `serializers` over its own: the request line keeps its shape, minus one-time secrets.
+    loggerInstance: Object.assign(options.logger.child({}), { serializers: { req: requestLine } }) as unknown as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
