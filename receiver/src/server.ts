@@ -10,6 +10,7 @@ import { DiagnosticsService } from './admin/diagnostics-service';
 import { DirectoryService } from './admin/directory-service';
 import { InvitationsService, invitationTarget } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
+import { OidcService } from './admin/oidc-service';
 import { SessionsService } from './admin/sessions-service';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
@@ -147,6 +148,7 @@ export async function startReceiver(
     const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
     const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
     const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
+    const oidc = settings.oidc ? new OidcService(settings.oidc, store, sessions) : undefined;
 
     const policy: ProvisioningPolicy = {
       invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationTarget(data) : undefined),
@@ -222,6 +224,7 @@ export async function startReceiver(
         invitations,
         accounts,
         sessions,
+        ...(oidc ? { oidc } : {}),
         smtpConfigured: mailer !== undefined,
         ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
         port: settings.port,
@@ -249,6 +252,7 @@ export async function startReceiver(
     if (portalBootstrap) {
       output.print(`Admin portal account (shown once; only its scrypt hash is stored): ${portalBootstrap.account.username} / ${portalBootstrap.password}`);
     }
+    if (settings.oidc) output.print(`Admin portal sign-in with Okta: ${settings.oidc.issuer} (redirect URI ${settings.oidc.redirectUrl})`);
     if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
     if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
     logger.info({ sqliteFile: settings.sqliteFile, port, extensionUrn: settings.extensionUrn }, 'receiver started');

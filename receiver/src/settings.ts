@@ -22,6 +22,14 @@ const hashList = z
   )
   .pipe(z.array(z.string().regex(SHA256_HEX, 'expected comma-separated lower-case hex SHA-256 digests (64 characters each)')));
 
+/** The portal route Okta redirects back to after sign-in. */
+export const OIDC_CALLBACK_PATH = '/admin/oidc/callback';
+
+function isLoopback(u: string): boolean {
+  const host = new URL(u).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}
+
 /** Every environment variable the receiver reads; README's table mirrors this. */
 const Environment = z.object({
   PORT: integer(0, 65535).default(8080),
@@ -78,7 +86,41 @@ const Environment = z.object({
   PORTAL_SESSION_MAX_SECONDS: integer(1, 30 * 86_400).default(12 * 3600),
   PORTAL_LOGIN_MAX_ATTEMPTS: integer(1, 1000).default(5),
   PORTAL_LOGIN_LOCK_SECONDS: integer(1, 86_400).default(900),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, message: 'expected the issuer URL, such as https://acme.okta.com or https://acme.okta.com/oauth2/default' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .refine((u) => u.startsWith('https://') || isLoopback(u), 'must be https (plain http is accepted only for localhost, in tests)')
+    .optional(),
+  OIDC_CLIENT_ID: z.string().trim().min(1).max(200).optional(),
+  OIDC_CLIENT_SECRET: z.string().trim().min(1).max(2000).optional(),
+  OIDC_REDIRECT_URL: z
+    .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL ending in /admin/oidc/callback' })
+    .refine((u) => new URL(u).pathname === OIDC_CALLBACK_PATH, `must end in ${OIDC_CALLBACK_PATH} (the portal's callback route)`)
+    .optional(),
+  OIDC_SCOPES: z
+    .string()
+    .trim()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'expected space-separated scopes')
+    .refine((s) => s.split(' ').includes('openid'), 'must include "openid"')
+    .default('openid profile email groups'),
+  OIDC_ADMIN_GROUP: z.string().trim().min(1).max(500).optional(),
+  OIDC_ADMIN_CLAIM: z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'expected a claim name such as groups or roles').optional(),
+  OIDC_ADMIN_VALUE: z.string().trim().min(1).max(500).optional(),
 });
+
+
+/** Sign-in with Okta (or another OpenID Connect provider) for the admin portal. */
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Sent to the token endpoint only; never logged or rendered. */
+  readonly clientSecret: string;
+  readonly redirectUrl: string;
+  readonly scopes: string;
+  /** An ID token claim, and the value it must equal or (for a list such as groups) contain, to be an admin. */
+  readonly adminClaim: string;
+  readonly adminValue: string;
+}
 
 export interface Settings {
   readonly port: number;
@@ -124,6 +166,8 @@ export interface Settings {
   /** Failed sign-ins per account and client address before a lock of portalLoginLockSeconds. */
   readonly portalLoginMaxAttempts: number;
   readonly portalLoginLockSeconds: number;
+  /** Set when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are. */
+  readonly oidc?: OidcSettings;
 }
 
 export class SettingsError extends Error {
@@ -141,8 +185,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
-        // SMTP_URL may carry a password: never echo it.
-        const got = name === 'SMTP_URL' ? '' : ` (got ${JSON.stringify(input[name])})`;
+        // SMTP_URL may carry a password and OIDC_CLIENT_SECRET is one: never echo them.
+        const got = name === 'SMTP_URL' || name === 'OIDC_CLIENT_SECRET' ? '' : ` (got ${JSON.stringify(input[name])})`;
         return `${name}: ${issue.message}${got}`;
       }),
     );
@@ -162,6 +206,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     problems.push(`SCIM_MAX_STRING_LENGTH: must not exceed SCIM_MAX_RESOURCE_BYTES (${e.SCIM_MAX_RESOURCE_BYTES})`);
   }
   if (problems.length > 0) throw new SettingsError(problems);
+  const oidc = oidcSettings(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -211,5 +256,37 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     portalSessionMaxSeconds: e.PORTAL_SESSION_MAX_SECONDS,
     portalLoginMaxAttempts: e.PORTAL_LOGIN_MAX_ATTEMPTS,
     portalLoginLockSeconds: e.PORTAL_LOGIN_LOCK_SECONDS,
+    ...(oidc ? { oidc } : {}),
+  };
+}
+
+/** The OIDC_* variables go together: every missing or contradictory one is reported at once. */
+function oidcSettings(e: z.infer<typeof Environment>): OidcSettings | undefined {
+  const core = { OIDC_ISSUER: e.OIDC_ISSUER, OIDC_CLIENT_ID: e.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: e.OIDC_CLIENT_SECRET };
+  const others = [e.OIDC_REDIRECT_URL, e.OIDC_ADMIN_GROUP, e.OIDC_ADMIN_CLAIM, e.OIDC_ADMIN_VALUE];
+  const set = Object.entries(core).filter(([, v]) => v !== undefined);
+  if (set.length === 0) {
+    if (others.some((v) => v !== undefined)) throw new SettingsError(['OIDC_ISSUER: the OIDC_* settings need OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET']);
+    return undefined;
+  }
+  const problems = Object.entries(core)
+    .filter(([, v]) => v === undefined)
+    .map(([name]) => `${name}: required when ${set.map(([n]) => n).join(' and ')} ${set.length === 1 ? 'is' : 'are'} set (sign-in with Okta needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET)`);
+  if (e.OIDC_ADMIN_GROUP !== undefined && (e.OIDC_ADMIN_CLAIM !== undefined || e.OIDC_ADMIN_VALUE !== undefined)) {
+    problems.push('OIDC_ADMIN_GROUP: set either OIDC_ADMIN_GROUP (a group in the "groups" claim) or OIDC_ADMIN_CLAIM and OIDC_ADMIN_VALUE, not both');
+  } else if (e.OIDC_ADMIN_GROUP === undefined && e.OIDC_ADMIN_VALUE === undefined) {
+    problems.push('OIDC_ADMIN_GROUP: required with OIDC_ISSUER: the Okta group whose members are portal admins (or OIDC_ADMIN_CLAIM and OIDC_ADMIN_VALUE)');
+  }
+  const redirectUrl = e.OIDC_REDIRECT_URL ?? (e.PUBLIC_URL ? `${e.PUBLIC_URL}${OIDC_CALLBACK_PATH}` : undefined);
+  if (redirectUrl === undefined) problems.push(`OIDC_REDIRECT_URL: required when PUBLIC_URL is not set (the address Okta sends the browser back to, ending in ${OIDC_CALLBACK_PATH})`);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    issuer: e.OIDC_ISSUER!,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    redirectUrl: redirectUrl!,
+    scopes: e.OIDC_SCOPES,
+    adminClaim: e.OIDC_ADMIN_GROUP !== undefined ? 'groups' : (e.OIDC_ADMIN_CLAIM ?? 'groups'),
+    adminValue: e.OIDC_ADMIN_GROUP ?? e.OIDC_ADMIN_VALUE!,
   };
 }

@@ -5,6 +5,7 @@ import type { DynamicSchemaCatalog } from '../../admin/custom-schema';
 import type { DiagnosticsService } from '../../admin/diagnostics-service';
 import type { DirectoryService } from '../../admin/directory-service';
 import type { InvitationsService } from '../../admin/invitations-service';
+import type { OidcService } from '../../admin/oidc-service';
 import type { SessionsService } from '../../admin/sessions-service';
 import type { SettingsService } from '../../admin/settings-service';
 import type { TemplatesService } from '../../admin/templates-service';
@@ -23,6 +24,8 @@ export interface PortalOptions {
   readonly invitations: InvitationsService;
   readonly accounts: AccountsService;
   readonly sessions: SessionsService;
+  /** Sign-in with Okta, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
+  readonly oidc?: OidcService;
   readonly smtpConfigured: boolean;
   /** PUBLIC_URL: the base URL shown for Okta, and https there makes cookies Secure. */
   readonly publicUrl?: string;

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/errors';
+import { OidcError } from '../../admin/oidc-service';
 import { SessionsService } from '../../admin/sessions-service';
 import { PORTAL_JS } from '../../portal/assets/portal-js';
 import { PORTAL_CSS } from '../../portal/assets/portal-css';
@@ -11,7 +12,7 @@ import type { Html } from '../../portal/html';
 import type { MessageKey } from '../../portal/i18n';
 import { Messages, isLocale, negotiateLocale } from '../../portal/i18n';
 import { url } from '../../portal/views/layout';
-import { errorPage, loginPage } from '../../portal/views/login';
+import { errorPage, loginPage, oidcErrorPage } from '../../portal/views/login';
 import type { SessionRecord } from '../../store/accounts';
 import { clearCookie, readCookie, setCookie } from './cookies';
 import type { PortalOptions } from './portal-options';
@@ -20,6 +21,11 @@ import { registerPortalPages } from './portal-pages';
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 const SESSION_COOKIE = 'portal_session';
 const LOGIN_COOKIE = 'portal_login';
+/** state + nonce + PKCE verifier between the redirect to Okta and the callback. */
+const OIDC_COOKIE = 'portal_oidc';
+const OIDC_NEXT_COOKIE = 'portal_oidc_next';
+/** Long enough to type a password and answer an MFA prompt at Okta. */
+const OIDC_PENDING_SECONDS = 600;
 export const LANG_COOKIE = 'portal_lang';
 
 declare module 'fastify' {
@@ -78,7 +84,10 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
   });
 
   const isPublic = (path: string) =>
-    path === `${PORTAL_PREFIX}/login` || path === `${PORTAL_PREFIX}/lang` || path.startsWith(`${PORTAL_PREFIX}/assets/`);
+    path === `${PORTAL_PREFIX}/login` ||
+    path === `${PORTAL_PREFIX}/lang` ||
+    path.startsWith(`${PORTAL_PREFIX}/assets/`) ||
+    (options.oidc !== undefined && (path === `${PORTAL_PREFIX}/oidc/start` || path === `${PORTAL_PREFIX}/oidc/callback`));
 
   // After body parsing: the CSRF token arrives in the form.
   app.addHook('preHandler', async (request, reply) => {
@@ -128,7 +137,7 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
   const renderLogin = (request: FastifyRequest, reply: FastifyReply, status: number, extra: { next?: string; username?: string; notice?: PageContext['notice'] }) => {
     const csrf = randomBytes(24).toString('base64url');
     setCookie(reply, LOGIN_COOKIE, csrf, { ...cookieOptions(request), sameSite: 'strict', maxAge: 3600 });
-    return sendHtml(reply, status, loginPage(messagesFor(request), { csrf, ...extra }));
+    return sendHtml(reply, status, loginPage(messagesFor(request), { csrf, oidc: options.oidc !== undefined, ...extra }));
   };
 
   app.get<{ Querystring: { next?: string; reason?: string } }>('/login', async (request, reply) => {
@@ -142,6 +151,58 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
           : undefined;
     return renderLogin(request, reply, 200, { ...(next ? { next } : {}), ...(notice ? { notice } : {}) });
   });
+
+  // Sign-in with Okta: the pre-login cookie is Lax (the callback is a top-level navigation from Okta) and short-lived.
+  function registerOidcRoutes(scope: FastifyInstance, oidc: NonNullable<PortalOptions['oidc']>, cookies: typeof cookieOptions): void {
+    scope.get<{ Querystring: { next?: string } }>('/oidc/start', async (request, reply) => {
+      try {
+        const pending = await oidc.begin();
+        setCookie(reply, OIDC_COOKIE, pending.cookie, { ...cookies(request), maxAge: OIDC_PENDING_SECONDS });
+        const next = safeNext(request.query.next);
+        const encoded = next ? Buffer.from(next, 'utf8').toString('base64url') : undefined;
+        if (encoded && encoded.length <= 200) setCookie(reply, OIDC_NEXT_COOKIE, encoded, { ...cookies(request), maxAge: OIDC_PENDING_SECONDS });
+        return reply.redirect(pending.authorizationUrl, 303);
+      } catch (error) {
+        return oidcFailure(request, reply, error);
+      }
+    });
+
+    scope.get<{ Querystring: Record<string, unknown> }>('/oidc/callback', async (request, reply) => {
+      const pending = readCookie(request, OIDC_COOKIE);
+      const nextCookie = readCookie(request, OIDC_NEXT_COOKIE);
+      // One use: whatever the outcome, this browser must start again.
+      clearCookie(reply, OIDC_COOKIE, cookies(request));
+      if (nextCookie) clearCookie(reply, OIDC_NEXT_COOKIE, cookies(request));
+      try {
+        const { opened } = await oidc.complete(pending, request.query ?? {});
+        setCookie(reply, SESSION_COOKIE, opened.id, cookies(request));
+        const next = nextCookie ? safeNext(Buffer.from(nextCookie, 'base64url').toString('utf8')) : undefined;
+        return reply.redirect(next ?? url('/users'), 303);
+      } catch (error) {
+        return oidcFailure(request, reply, error);
+      }
+    });
+  }
+
+  const oidcFailure = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    if (!(error instanceof OidcError)) throw error;
+    const m = messagesFor(request);
+    const id = String(request.id);
+    // The detail (never a secret or a token) goes to the log; the page says what to do.
+    request.log.warn({ failure: error.failure, detail: error.message }, 'sign-in with Okta refused');
+    switch (error.failure) {
+      case 'forbidden':
+        return sendHtml(reply, 403, oidcErrorPage(m, m.t('auth.oidcForbiddenTitle'), m.t('auth.oidcForbidden')));
+      case 'denied':
+        return sendHtml(reply, 401, oidcErrorPage(m, m.t('auth.oidcFailedTitle'), m.t('auth.oidcDenied', { code: error.providerError ?? '' })));
+      case 'state':
+        return sendHtml(reply, 400, oidcErrorPage(m, m.t('auth.oidcFailedTitle'), m.t('auth.oidcState')));
+      case 'provider':
+        return sendHtml(reply, 502, oidcErrorPage(m, m.t('auth.oidcFailedTitle'), m.t('auth.oidcProvider', { id })));
+      case 'token':
+        return sendHtml(reply, 401, oidcErrorPage(m, m.t('auth.oidcFailedTitle'), m.t('auth.oidcToken', { id })));
+    }
+  };
 
   app.post<{ Body: Record<string, unknown> }>('/login', async (request, reply) => {
     const m = messagesFor(request);
@@ -163,6 +224,8 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
     setCookie(reply, SESSION_COOKIE, opened.id, cookieOptions(request));
     return reply.redirect(next ?? url('/users'), 303);
   });
+
+  if (options.oidc) registerOidcRoutes(app, options.oidc, cookieOptions);
 
   app.post('/logout', async (request, reply) => {
     await options.sessions.close(readCookie(request, SESSION_COOKIE));

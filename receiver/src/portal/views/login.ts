@@ -8,6 +8,8 @@ export interface LoginView {
   readonly next?: string;
   readonly username?: string;
   readonly notice?: { readonly kind: 'ok' | 'error' | 'warn'; readonly text: string };
+  /** Sign-in with Okta is configured: its button comes first. */
+  readonly oidc?: boolean;
 }
 
 export function loginPage(m: Messages, view: LoginView): Html {
@@ -18,6 +20,7 @@ export function loginPage(m: Messages, view: LoginView): Html {
 <p class="muted">${m.t('app.name')}</p>
 <h1>${m.t('auth.title')}</h1>
 ${view.notice ? html`<div class="notice notice-${view.notice.kind}" role="${view.notice.kind === 'error' ? 'alert' : 'status'}">${view.notice.text}</div>` : ''}
+${view.oidc ? html`<p><a class="button" id="oidc-sign-in" href="${url('/oidc/start', { next: view.next })}">${m.t('auth.oidc')}</a></p><p class="muted">${m.t('auth.oidcOr')}</p>` : ''}
 <form method="post" action="${url('/login')}">
 <input type="hidden" name="_csrf" value="${view.csrf}">
 ${view.next ? html`<input type="hidden" name="next" value="${view.next}">` : ''}
@@ -33,4 +36,9 @@ ${languageSwitcher(m, url('/login', { next: view.next }))}
 
 export function errorPage(m: Messages, title: string, body: string, back?: string): Html {
   return bare(m, title, html`<div class="panel"><h1>${title}</h1><p>${body}</p>${back ? html`<p><a href="${back}">${m.t('nav.users')}</a></p>` : ''}</div>`);
+}
+
+/** Sign-in with Okta refused or failed: what happened, and the way back to the sign-in page. */
+export function oidcErrorPage(m: Messages, title: string, body: string): Html {
+  return bare(m, title, html`<div class="panel"><h1>${title}</h1><p role="alert">${body}</p><p><a href="${url('/login')}">${m.t('auth.backToSignIn')}</a></p></div>`);
 }
