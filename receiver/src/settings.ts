@@ -1,5 +1,8 @@
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SslMode } from './store/postgres/connection-options';
+import { SSL_MODES } from './store/postgres/connection-options';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -60,7 +63,18 @@ const Environment = z.object({
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
   ACTIVITY_RETENTION_DAYS: integer(0, 36_500).default(365),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, message: 'expected postgres://user:password@host:port/database (unset: the SQLite file)' })
+    .optional(),
+  DATABASE_POOL_SIZE: integer(2, 1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 600_000).default(15_000),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(5_000),
+  DATABASE_SSL_MODE: z.enum(SSL_MODES as [SslMode, ...SslMode[]]).optional(),
+  DATABASE_SSL_CA_FILE: z.string().trim().min(1).optional(),
 });
+
+/** Variables whose value may carry a password: named in errors, never echoed. */
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'DATABASE_URL']);
 
 export interface Settings {
   readonly port: number;
@@ -96,6 +110,20 @@ export interface Settings {
   readonly invitationPollMs: number;
   /** Activity log entries older than this many days are deleted; 0 keeps everything. */
   readonly activityRetentionDays: number;
+  /** PostgreSQL instead of the SQLite file (DATABASE_URL); several replicas can share it. */
+  readonly database?: DatabaseSettings;
+}
+
+export interface DatabaseSettings {
+  /** Kept out of logs (it may carry a password). */
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Overrides the URL's sslmode. */
+  readonly sslMode?: SslMode;
+  /** Absolute path of a PEM CA file (overrides the URL's sslrootcert). */
+  readonly sslCaFile?: string;
 }
 
 export class SettingsError extends Error {
@@ -113,8 +141,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
-        // SMTP_URL may carry a password: never echo it.
-        const got = name === 'SMTP_URL' ? '' : ` (got ${JSON.stringify(input[name])})`;
+        // SMTP_URL and DATABASE_URL may carry a password: never echo them.
+        const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(input[name])})`;
         return `${name}: ${issue.message}${got}`;
       }),
     );
@@ -126,6 +154,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.SCIM_DEFAULT_PAGE_SIZE > e.SCIM_MAX_PAGE_SIZE) {
     throw new SettingsError([`SCIM_DEFAULT_PAGE_SIZE: must not exceed SCIM_MAX_PAGE_SIZE (${e.SCIM_MAX_PAGE_SIZE})`]);
   }
+  const database = databaseSettings(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -153,5 +182,43 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
+    ...(database ? { database } : {}),
+  };
+}
+
+/** The PostgreSQL settings, checked together (every problem reported at once). */
+function databaseSettings(e: z.infer<typeof Environment>): DatabaseSettings | undefined {
+  const problems: string[] = [];
+  if (!e.DATABASE_URL) {
+    for (const name of ['DATABASE_SSL_MODE', 'DATABASE_SSL_CA_FILE'] as const) {
+      if (e[name] !== undefined) problems.push(`${name}: only applies with DATABASE_URL (PostgreSQL), which is not set`);
+    }
+    if (problems.length > 0) throw new SettingsError(problems);
+    return undefined;
+  }
+  const url = new URL(e.DATABASE_URL);
+  if (url.pathname.replace(/^\//, '') === '') problems.push('DATABASE_URL: name the database, e.g. postgres://scim@db.example.com:5432/scim');
+  const urlMode = url.searchParams.get('sslmode');
+  if (urlMode !== null && !(SSL_MODES as readonly string[]).includes(urlMode)) {
+    problems.push(`DATABASE_URL: sslmode must be one of ${SSL_MODES.join(', ')} (got "${urlMode}")`);
+  }
+  const mode = e.DATABASE_SSL_MODE ?? urlMode ?? 'disable';
+  const caFile = e.DATABASE_SSL_CA_FILE ?? url.searchParams.get('sslrootcert') ?? undefined;
+  if (caFile !== undefined) {
+    try {
+      accessSync(resolve(caFile), constants.R_OK);
+    } catch {
+      problems.push(`${e.DATABASE_SSL_CA_FILE ? 'DATABASE_SSL_CA_FILE' : 'DATABASE_URL (sslrootcert)'}: cannot read the CA file ${JSON.stringify(resolve(caFile))}`);
+    }
+  }
+  if (mode === 'verify-ca' && caFile === undefined) problems.push('DATABASE_SSL_CA_FILE: sslmode verify-ca needs the CA certificate file');
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    url: e.DATABASE_URL,
+    poolSize: e.DATABASE_POOL_SIZE,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    ...(e.DATABASE_SSL_MODE ? { sslMode: e.DATABASE_SSL_MODE } : {}),
+    ...(e.DATABASE_SSL_CA_FILE ? { sslCaFile: resolve(e.DATABASE_SSL_CA_FILE) } : {}),
   };
 }

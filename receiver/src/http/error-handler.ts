@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError, errorBody } from '../scim/errors';
+import { isStoreUnavailable } from '../store/errors';
 import { sendScim } from './reply';
 
 interface HttpFault {
@@ -27,7 +28,7 @@ function classify(error: FastifyError, bodyLimit: number): HttpFault | undefined
   }
   if (error.statusCode === 429) return { status: 429, detail: 'Too many requests; retry after the number of seconds in Retry-After.' };
   // Another process holds the database lock past the busy timeout: transient, so say when to retry.
-  if ((error as { code?: string }).code === 'SQLITE_BUSY') return { status: 503, detail: 'The database is busy; retry after the number of seconds in Retry-After.' };
+  if (isStoreUnavailable(error)) return { status: 503, detail: 'The database is busy; retry after the number of seconds in Retry-After.' };
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, detail: error.message };
   }

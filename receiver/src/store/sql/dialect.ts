@@ -17,6 +17,18 @@ export interface SqlJsonDialect {
   endsWith(haystack: Expr, needle: Expr): Predicate;
   /** JSON booleans come back as 1/0 in SQLite and as text in PostgreSQL. */
   booleanLiteral(value: boolean): Expr;
+  /**
+   * The operand of a numeric comparison: SQLite's json_extract already yields numbers; PostgreSQL's
+   * `#>>` yields text, which must compare as a number (and a non-number must not match, not fail).
+   */
+  numeric(operand: Expr): Expr;
+  /**
+   * Issue 10's hooks (optional here until that change lands; same names and signatures): the folded
+   * text of `expr` equal to foldText in JS, and a per-statement time budget predicate (undefined when
+   * the engine bounds statements otherwise, as PostgreSQL does with statement_timeout).
+   */
+  fold?(expr: Expr): Expr;
+  timeBudget?(limitMs: number, rowKey: Expr): Predicate | undefined;
 }
 
 /** Everything dialect-specific the SQL store needs besides filters. */
@@ -32,4 +44,10 @@ export interface SqlStoreDialect extends SqlJsonDialect {
   jsonObjectArray(select: Expr, columns: readonly string[]): Expr;
   /** The column a unique-constraint violation is about, or undefined when `error` is something else. */
   uniqueViolationColumn(error: unknown): string | undefined;
+  /**
+   * Whether read-modify-write transactions must lock the rows they read (`FOR NO KEY UPDATE`,
+   * `SKIP LOCKED`): true with concurrent writers (PostgreSQL, several replicas); SQLite serializes
+   * every write transaction on its single connection and has no such clause.
+   */
+  readonly rowLocks: boolean;
 }

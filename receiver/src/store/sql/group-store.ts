@@ -95,7 +95,13 @@ export class SqlGroupStore implements GroupStore {
     const { rows, totalResults } = await this.cursors.read(
       query,
       '',
-      (after) => (after === undefined ? page.offset(query.startIndex - 1) : page.where('g.seq', '>', after)).orderBy('g.seq').limit(query.count).execute(),
+      (after) => {
+        if (after !== undefined) return page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
+        if (query.sort || query.startIndex === 1) return page.offset(query.startIndex - 1).orderBy('g.seq').limit(query.count).execute();
+        // As for users: skip over row numbers alone when no page end is known.
+        const start = base.select('g.seq').orderBy('g.seq').offset(query.startIndex - 1).limit(1);
+        return page.where('g.seq', '>=', start).orderBy('g.seq').limit(query.count).execute();
+      },
       count,
     );
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
@@ -112,7 +118,10 @@ export class SqlGroupStore implements GroupStore {
     },
   ): Promise<GroupRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_groups').selectAll().where('id', '=', id);
+      // Concurrent PATCHes of one group (from several replicas) apply one after the other.
+      if (this.dialect.rowLocks) select = select.forNoKeyUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const before = toGroupRecord(row, undefined);
@@ -169,7 +178,9 @@ export class SqlGroupStore implements GroupStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id);
+      if (this.dialect.rowLocks) select = select.forUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return false;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).execute();

@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import type {
   ActivityStore,
   AttributeStore,
+  ChangeFeed,
   DiagnosticsStore,
   GroupStore,
   InvitationStore,
+  JobCoordinator,
   ScimStore,
   SettingsStore,
   TemplateStore,
@@ -31,19 +33,25 @@ export class SqlScimStore implements ScimStore {
   readonly invitations: InvitationStore;
   readonly activity: ActivityStore;
   readonly diagnostics: DiagnosticsStore;
+  readonly changes?: ChangeFeed;
+  readonly jobs?: JobCoordinator;
 
   constructor(
     private readonly db: Kysely<Tables>,
     dialect: SqlStoreDialect,
     private readonly onClose: () => Promise<void>,
+    /** What a shared database adds (PostgreSQL). */
+    coordination: { changes?: ChangeFeed; jobs?: JobCoordinator } = {},
   ) {
+    if (coordination.changes) this.changes = coordination.changes;
+    if (coordination.jobs) this.jobs = coordination.jobs;
     this.users = new SqlUserStore(db, dialect);
     this.groups = new SqlGroupStore(db, dialect);
     this.tokens = new SqlTokenStore(db);
     this.attributes = new SqlAttributeStore(db);
     this.settings = new SqlSettingsStore(db);
     this.templates = new SqlTemplateStore(db, dialect);
-    this.invitations = new SqlInvitationStore(db);
+    this.invitations = new SqlInvitationStore(db, dialect);
     this.activity = new SqlActivityStore(db);
     this.diagnostics = new SqlDiagnosticsStore(db);
   }

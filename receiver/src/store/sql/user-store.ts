@@ -104,7 +104,14 @@ export class SqlUserStore implements UserStore {
     const { rows, totalResults } = await this.cursors.read(
       query,
       options.createdBy ?? '',
-      (after) => (after === undefined ? page.offset(query.startIndex - 1) : page.where('u.seq', '>', after)).orderBy('u.seq').limit(query.count).execute(),
+      (after) => {
+        if (after !== undefined) return page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
+        if (query.sort || query.startIndex === 1) return page.offset(query.startIndex - 1).orderBy('u.seq').limit(query.count).execute();
+        // No known page end (first request here, or the previous page was served by another replica):
+        // skip over row numbers alone, so skipped rows are never read, projected or given their groups.
+        const start = base.select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
+        return page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
+      },
       count,
     );
     return { totalResults, items: rows.map(toUserRecord) };
@@ -119,9 +126,12 @@ export class SqlUserStore implements UserStore {
     ) as RawBuilder<string>;
   }
 
-  private async read(db: Db, id: string, groups: boolean) {
+  /** `lock`: inside a read-modify-write, hold the row until commit (another replica's write waits). */
+  private async read(db: Db, id: string, groups: boolean, lock = false) {
     let query = db.selectFrom('scim_users as u').selectAll('u').where('u.id', '=', id);
     if (groups) query = query.select(this.groupsColumn().as('groups_json'));
+    // NO KEY UPDATE: a concurrent membership insert (a foreign-key share lock) is not blocked.
+    if (lock && this.dialect.rowLocks) query = query.forNoKeyUpdate(['u']);
     return query.executeTakeFirst();
   }
 
@@ -131,7 +141,7 @@ export class SqlUserStore implements UserStore {
     options: WriteOptions & ReadUserOptions & { describe?: (before: UserRecord, after: ResourceData) => ActivityInput | undefined },
   ): Promise<UserRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.read(trx, id, options.groups);
+      const row = await this.read(trx, id, options.groups, true);
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const current = toUserRecord(row);
@@ -155,7 +165,9 @@ export class SqlUserStore implements UserStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id);
+      if (this.dialect.rowLocks) select = select.forUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return false;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       await trx.deleteFrom('scim_group_members').where('user_seq', '=', row.seq).execute();

@@ -22,6 +22,8 @@ export const sqliteDialect: SqlStoreDialect = {
   startsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, 1, length(${needle})) = ${needle}`,
   endsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, -length(${needle})) = ${needle}`,
   booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
+  numeric: (operand) => operand,
+  rowLocks: false,
   jsonRemove: (column, path) => sql`json_remove(${column}, ${sqliteJsonPath(path)})`,
   jsonObjectArray: (select, columns) =>
     sql`(SELECT coalesce(json_group_array(json_object(${sql.join(
