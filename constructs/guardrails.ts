@@ -1,5 +1,5 @@
 import type { IAspect, IConstruct } from './framework';
-import { Annotations, TerraformOutput, TerraformResource, Token } from './framework';
+import { Annotations, TerraformOutput, TerraformProvider, TerraformResource, Token } from './framework';
 import { mentionsEnvironment } from './environment-name';
 import { DOWNSTREAM_DELETE_ALLOWED } from './okta/group-push';
 
@@ -33,6 +33,13 @@ export class NoPlaintextSecrets implements IAspect {
     if (node instanceof TerraformResource) {
       for (const path of findPlaintextSecrets(attributesOf(node))) {
         Annotations.of(node).addError(`${path} is a literal value; pass credentials as sensitive references (a variable or the receiver stack's output)`);
+      }
+    }
+    if (node instanceof TerraformProvider) {
+      // A provider's credentials (the Okta API token or private key) come from sensitive variables too.
+      const config = node.toTerraform() as { provider?: Record<string, Record<string, unknown>[]> };
+      for (const path of findPlaintextSecrets(Object.values(config.provider ?? {})[0]?.[0] ?? {})) {
+        Annotations.of(node).addError(`provider ${path} is a literal value; pass credentials as sensitive variables (TF_VAR_…)`);
       }
     }
     if (node instanceof TerraformOutput && SECRET_OUTPUT.test(node.friendlyUniqueId) && node.sensitive !== true) {

@@ -34,6 +34,66 @@ export interface SchemaCheckResult {
   readonly checked: number;
   readonly unchecked: readonly string[];
   readonly problems: readonly SchemaProblem[];
+  /** Not errors, but worth a look: a provider pin wider than the one the kit is tested with. */
+  readonly warnings: readonly string[];
+}
+
+/** The pin the kit is tested with: 6.12 or later, never 6.14.0 (Okta asks not to install it), not 7. */
+export const TESTED_PIN = '>= 6.12.0, != 6.14.0, < 7.0.0';
+
+type Version = readonly [number, number, number];
+
+function parseVersion(text: string): Version | undefined {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)] : undefined;
+}
+
+function compare(a: Version, b: Version): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+/** Whether `version` satisfies a Terraform version constraint (`>= 6.12.0, != 6.14.0, < 7.0.0`, `~> 6.12`…). */
+export function satisfiesConstraint(version: string, constraint: string): boolean {
+  const v = parseVersion(version);
+  if (!v) throw new Error(`not a version: ${version}`);
+  return constraint.split(',').every((clause) => {
+    const m = /^\s*(=|!=|>=|<=|>|<|~>)?\s*(\S+)\s*$/.exec(clause);
+    const target = m ? parseVersion(m[2]!) : undefined;
+    if (!m || !target) throw new Error(`not a version constraint: ${constraint}`);
+    const c = compare(v, target);
+    switch (m[1] ?? '=') {
+      case '=': return c === 0;
+      case '!=': return c !== 0;
+      case '>': return c > 0;
+      case '>=': return c >= 0;
+      case '<': return c < 0;
+      case '<=': return c <= 0;
+      default: {
+        // ~> X.Y allows X.*; ~> X.Y.Z allows X.Y.*.
+        const parts = m[2]!.split('.').length;
+        const upper: Version = parts >= 3 ? [target[0], target[1] + 1, 0] : [target[0] + 1, 0, 0];
+        return c >= 0 && compare(v, upper) < 0;
+      }
+    }
+  });
+}
+
+/** Warnings for a provider pin that admits versions the kit is not tested with, and errors for one that excludes 6.12. */
+export function pinFindings(constraint: string): { problems: string[]; warnings: string[] } {
+  let admits: (v: string) => boolean;
+  try {
+    satisfiesConstraint('6.12.0', constraint);
+    admits = (v) => satisfiesConstraint(v, constraint);
+  } catch (error) {
+    return { problems: [`"${constraint}": ${(error as Error).message}`], warnings: [] };
+  }
+  const problems = admits('6.12.0') ? [] : [`"${constraint}" does not admit 6.12.0, the provider version the kit's resources need`];
+  const warnings = [
+    ...(['6.14.0'].filter(admits).map((v) => `"${constraint}" admits ${v}, which Okta asks users not to install (accidental breaking changes); the tested pin is "${TESTED_PIN}"`)),
+    ...(['7.0.0', '8.0.0'].some(admits) ? [`"${constraint}" admits 7.x or later (deliberate breaking releases); the tested pin is "${TESTED_PIN}"`] : []),
+    ...(['6.11.0', '5.0.0', '4.20.0'].some(admits) ? [`"${constraint}" admits versions before 6.12, which lack okta_app_connection, okta_app_features or okta_push_group; the tested pin is "${TESTED_PIN}"`] : []),
+  ];
+  return { problems, warnings };
 }
 
 const META_ARGUMENTS = new Set(['//', 'count', 'for_each', 'depends_on', 'lifecycle', 'provider', 'provisioner', 'connection']);
@@ -134,11 +194,16 @@ export function checkOktaResources(stack: unknown, schemas = loadOktaSchema()): 
       checkBlock(schema.block, config, '', (path, message) => problems.push({ resource: `${type}.${name}`, path, message }));
     }
   }
+  const warnings: string[] = [];
   const version = (stack as { terraform?: { required_providers?: { okta?: { version?: string } } } }).terraform?.required_providers?.okta?.version;
-  if (version !== undefined && !/^(~>|>=)\s*6\./.test(version)) {
-    problems.push({ resource: 'terraform', path: 'required_providers.okta.version', message: `"${version}" does not select provider 6.x` });
+  if (version !== undefined) {
+    const pin = pinFindings(version);
+    problems.push(...pin.problems.map((message) => ({ resource: 'terraform', path: 'required_providers.okta.version', message })));
+    warnings.push(...pin.warnings.map((w) => `required_providers.okta.version: ${w}`));
+  } else if (checked > 0) {
+    warnings.push(`required_providers.okta.version: no pin; the tested pin is "${TESTED_PIN}"`);
   }
-  return { checked, unchecked, problems };
+  return { checked, unchecked, problems, warnings };
 }
 
 if (require.main === module) {
@@ -154,6 +219,7 @@ if (require.main === module) {
     checked += result.checked;
     errors += result.problems.length;
     for (const p of result.problems) process.stdout.write(`${file}: ${p.resource}: ${p.path}: ${p.message}\n`);
+    for (const w of result.warnings) process.stdout.write(`${file}: warning: ${w}\n`);
   }
   process.stdout.write(`okta schema check: ${checked} resources checked, ${errors} errors\n`);
   process.exit(errors > 0 ? 1 : 0);

@@ -1,18 +1,20 @@
 import type { EnvironmentConfig } from '../config/schema';
-import type { Construct } from '../constructs/framework';
+import type { Construct, ITerraformDependable } from '../constructs/framework';
 import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
 import { EnvironmentInLabels, NoPlaintextSecrets, SafeGroupPush } from '../constructs/guardrails';
 import { Assignments } from '../constructs/okta/assignments';
+import type { OktaProviderConfig } from '../constructs/okta/bindings';
 import { OKTA_PROVIDER_VERSION, OktaProvider } from '../constructs/okta/bindings';
 import { GroupPush } from '../constructs/okta/group-push';
 import { OktaGroups } from '../constructs/okta/groups';
+import { OktaUserAttributes } from '../constructs/okta/okta-user-attributes';
 import { ProfileAttributes } from '../constructs/okta/profile-attributes';
 import { ProfileMappings } from '../constructs/okta/profile-mappings';
 import { ProvisioningConnection } from '../constructs/okta/provisioning-connection';
 import { ScimApp } from '../constructs/okta/scim-app';
 import { configureBackend } from './backend';
 
-/** Where Okta reaches the receiver. Both values are references when the receiver is deployed in code. */
+/** Where Okta reaches the receiver. */
 export interface ReceiverEndpoint {
   /** https://…/scim/v2 */
   readonly scimBaseUrl: string;
@@ -29,6 +31,16 @@ export interface OktaStackProps {
   readonly receiver?: ReceiverEndpoint;
 }
 
+/** Scopes an OAuth service app needs to apply (manage) this stack; a plan needs only their `.read` forms. */
+export const OKTA_APPLY_SCOPES = ['okta.apps.manage', 'okta.groups.manage', 'okta.schemas.manage', 'okta.profileMappings.manage', 'okta.users.read'] as const;
+export const OKTA_PLAN_SCOPES = ['okta.apps.read', 'okta.groups.read', 'okta.schemas.read', 'okta.profileMappings.read', 'okta.users.read'] as const;
+
+/** The Terraform variable names of an environment's Okta credentials (TF_VAR_<name>). */
+export function oktaCredentialVariables(environment: string): { apiToken: string; privateKey: string; scopes: string } {
+  const suffix = environment.replace(/-/g, '_');
+  return { apiToken: `okta_api_token_${suffix}`, privateKey: `okta_private_key_${suffix}`, scopes: `okta_scopes_${suffix}` };
+}
+
 /** `okta-<env>`: the Okta side of one environment's SCIM integration. */
 export class OktaStack extends TerraformStack {
   readonly app: ScimApp;
@@ -39,13 +51,14 @@ export class OktaStack extends TerraformStack {
     const env = props.environment;
     configureBackend(this, env, id, 'okta');
 
-    // Credentials come from the environment (OKTA_API_TOKEN, or OKTA_API_CLIENT_ID + OKTA_API_PRIVATE_KEY
-    // + OKTA_API_PRIVATE_KEY_ID + OKTA_API_SCOPES); nothing secret is written here.
-    new OktaProvider(this, 'okta', { orgName: env.okta.orgName, baseUrl: env.okta.baseUrl });
-    // The prebuilt bindings pin the 4.20 provider; the 6.x resources need 6.12.
+    new OktaProvider(this, 'okta', { orgName: env.okta.orgName, baseUrl: env.okta.baseUrl, ...this.credentials(env) });
+    // The prebuilt bindings pin the 4.20 provider; the 6.x resources need 6.12 (and never 6.14.0 or 7).
     this.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
 
     const receiver = props.receiver ?? this.receiverFromVariables(env);
+    const confirmed = env.provisioning.confirmed;
+    const protect = env.destroyProtection;
+    const migrate = env.migrateFromPositionalIds;
 
     this.app = new ScimApp(this, 'App', {
       environment: env.name,
@@ -60,40 +73,58 @@ export class OktaStack extends TerraformStack {
       scimBaseUrl: receiver.scimBaseUrl,
       token: receiver.token,
       mode: env.provisioning.mode,
-      confirmed: env.provisioning.confirmed,
+      confirmed,
+      appSupportsConnectionApi: env.app.connectionApiSupported,
       create: env.provisioning.create,
       update: env.provisioning.update,
       deactivate: env.provisioning.deactivate,
     });
+    // In api mode everything that needs provisioning enabled waits for the features resource.
+    const afterProvisioning: ITerraformDependable[] = this.connection.features ? [this.connection.features] : [];
 
+    const userAttributes = new OktaUserAttributes(this, 'OktaUserAttributes', {
+      attributes: env.oktaUserAttributes.filter((a) => a.source === 'create'),
+      preventDestroy: protect,
+    });
     const attributes = new ProfileAttributes(this, 'Attributes', {
       appId,
       extensionUrn: env.scimExtensionUrn,
       attributes: env.attributes,
-      provisioningConfirmed: env.provisioning.confirmed,
+      provisioningConfirmed: confirmed,
+      preventDestroy: protect,
+      dependsOn: afterProvisioning,
     });
-    const mapped = env.provisioning.confirmed ? env.attributes.filter((a) => a.source) : [];
+    const mapped = confirmed ? env.attributes.filter((a) => a.source) : [];
     new ProfileMappings(this, 'Mappings', {
       appId,
       mappings: mapped.map((a) => ({ attribute: a.name, expression: a.source as string })),
-      dependsOn: Object.values(attributes.properties),
+      dependsOn: [...Object.values(attributes.properties), ...Object.values(userAttributes.properties), ...afterProvisioning],
+      preventDestroy: protect,
     });
 
     const groups = new OktaGroups(this, 'Groups', { groups: env.groups });
     const assignments = new Assignments(this, 'Assignments', {
       appId,
-      groupIds: env.assignments.groups.map((key) => groups.idOf(key)),
+      groups: env.assignments.groups.map((key) => ({ key, groupId: groups.idOf(key) })),
       people: env.assignments.people,
+      // Users assigned before provisioning is enabled are never provisioned automatically.
+      enabled: confirmed,
+      dependsOn: afterProvisioning,
+      moveFromPositionalIds: migrate,
     });
     new GroupPush(this, 'GroupPush', {
       appId,
-      provisioningConfirmed: env.provisioning.confirmed,
+      provisioningConfirmed: confirmed,
       groups: env.groupPush.map((p) => ({
+        key: p.group,
         groupId: groups.idOf(p.group),
         targetName: p.targetName ?? env.groups.find((g) => g.key === p.group)?.name,
         deleteDownstreamOnDestroy: p.deleteDownstreamOnDestroy,
+        // Okta pushes only members assigned to the app: the group's own assignment first.
+        dependsOn: assignments.groupAssignments[p.group] ? [assignments.groupAssignments[p.group]!] : [],
       })),
-      dependsOn: assignments.groupAssignments ? [assignments.groupAssignments] : [],
+      dependsOn: afterProvisioning,
+      moveFromPositionalIds: migrate,
     });
 
     new TerraformOutput(this, 'app_id', { value: appId, description: 'Okta app id' });
@@ -101,6 +132,31 @@ export class OktaStack extends TerraformStack {
     Aspects.of(this).add(new NoPlaintextSecrets());
     Aspects.of(this).add(new EnvironmentInLabels(env.name));
     Aspects.of(this).add(new SafeGroupPush());
+  }
+
+  /** One provider per org, with this environment's own credentials (sensitive variables named after it). */
+  private credentials(env: EnvironmentConfig): Partial<OktaProviderConfig> {
+    const names = oktaCredentialVariables(env.name);
+    const credentials = env.okta.credentials;
+    if (credentials.type === 'apiToken') {
+      const token = new TerraformVariable(this, names.apiToken, {
+        type: 'string',
+        sensitive: true,
+        description: `Okta API token for ${env.okta.orgName}.${env.okta.baseUrl} (TF_VAR_${names.apiToken}; a read-only admin's token suffices to plan)`,
+      });
+      return { apiToken: token.stringValue };
+    }
+    const key = new TerraformVariable(this, names.privateKey, {
+      type: 'string',
+      sensitive: true,
+      description: `PEM private key of the OAuth service app ${credentials.clientId} of ${env.okta.orgName}.${env.okta.baseUrl} (TF_VAR_${names.privateKey})`,
+    });
+    const scopes = new TerraformVariable(this, names.scopes, {
+      type: 'list(string)',
+      default: [...OKTA_APPLY_SCOPES],
+      description: `OAuth scopes to request (TF_VAR_${names.scopes}); a plan-only run needs only: ${OKTA_PLAN_SCOPES.join(', ')}`,
+    });
+    return { clientId: credentials.clientId, privateKey: key.stringValue, scopes: scopes.listValue, ...(credentials.privateKeyId ? { privateKeyId: credentials.privateKeyId } : {}) };
   }
 
   private receiverFromVariables(env: EnvironmentConfig): ReceiverEndpoint {

@@ -4,25 +4,32 @@ import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../
 import { NoPlaintextSecrets } from '../constructs/guardrails';
 import { DockerProvider, KubernetesProvider, RandomProvider } from '../constructs/receiver/bindings';
 import { DockerReceiver } from '../constructs/receiver/docker-receiver';
+import type { KubernetesDatabase } from '../constructs/receiver/kubernetes-receiver';
 import { KubernetesReceiver } from '../constructs/receiver/kubernetes-receiver';
 import { ReceiverCredentials } from '../constructs/receiver/receiver-credentials';
 import type { ReceiverSettings } from '../constructs/receiver/receiver-settings';
+import type { ScimTokens } from '../constructs/receiver/scim-tokens';
 import { configureBackend } from './backend';
-import type { ReceiverEndpoint } from './okta-stack';
 
 export interface ReceiverStackProps {
   /** An environment whose `receiver.deploy` is set. */
   readonly environment: EnvironmentConfig;
+  /** The SCIM token slots (the scim-token-<env> stack's): the receiver accepts both. */
+  readonly tokens: ScimTokens;
+}
+
+/** `<publicUrl>/scim/v2`: what Okta calls, known from config alone. */
+export function scimBaseUrlOf(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/scim/v2`;
 }
 
 /**
- * `receiver-<env>`: the SCIM receiver of one environment on Docker or Kubernetes, with a token that
- * Terraform generates: the receiver gets its hash, the Okta stack the token as a sensitive reference.
+ * `receiver-<env>`: the SCIM receiver of one environment on Docker or Kubernetes. It gets the SHA-256
+ * of both token slots (never a token it could leak) and generates its own admin API key.
  */
 export class ReceiverStack extends TerraformStack {
-  /** For the Okta stack: the public SCIM base URL and the token (cross-stack, sensitive). */
-  readonly endpoint: ReceiverEndpoint;
   readonly credentials: ReceiverCredentials;
+  readonly scimBaseUrl: string;
 
   constructor(scope: Construct, id: string, props: ReceiverStackProps) {
     super(scope, id);
@@ -30,15 +37,19 @@ export class ReceiverStack extends TerraformStack {
     const deploy = env.receiver.deploy;
     if (!deploy) throw new Error(`ReceiverStack: environment ${env.name} has no receiver.deploy`);
     configureBackend(this, env, id, 'receiver');
+    const protect = env.destroyProtection;
 
     new RandomProvider(this, 'random');
-    this.credentials = new ReceiverCredentials(this, 'Credentials', {
-      tokenGeneration: deploy.token.generation,
-      ...(deploy.token.previousGeneration !== undefined ? { previousTokenGeneration: deploy.token.previousGeneration } : {}),
-    });
+    this.credentials = new ReceiverCredentials(this, 'Credentials');
     const smtpUrl = deploy.smtp
       ? new TerraformVariable(this, 'smtp_url', { type: 'string', sensitive: true, description: 'SMTP URL for invitations (TF_VAR_smtp_url; never commit it)' }).stringValue
       : undefined;
+    const databaseUrlVariable = () =>
+      new TerraformVariable(this, 'database_url', {
+        type: 'string',
+        sensitive: true,
+        description: 'PostgreSQL URL for the receiver, postgres://… (TF_VAR_database_url; never commit it)',
+      }).stringValue;
 
     const publicUrl = deploy.publicUrl.replace(/\/+$/, '');
     // The same list declares the Okta app's attributes (custom namespace) and the receiver's registry.
@@ -51,8 +62,10 @@ export class ReceiverStack extends TerraformStack {
     };
     const common = {
       settings,
-      scimTokenHashes: this.credentials.scimTokenHashes,
+      scimTokenHashes: props.tokens.hashes,
+      scimTokenGeneration: props.tokens.generation,
       adminKeyHash: this.credentials.adminKeyHash,
+      preventDestroy: protect,
       ...(smtpUrl ? { smtpUrl } : {}),
     };
 
@@ -63,25 +76,35 @@ export class ReceiverStack extends TerraformStack {
         name: `okta-scim-receiver-${env.name}`,
         hostPort: deploy.docker.hostPort,
         ...(deploy.image ? { image: deploy.image } : {}),
+        ...(deploy.database.type === 'postgres' ? { databaseUrl: databaseUrlVariable() } : {}),
       });
     } else {
       // Cluster credentials come from the kubeconfig (KUBE_CONFIG_PATH) or the in-cluster service account.
       new KubernetesProvider(this, 'kubernetes', deploy.kubernetes.context ? { configContext: deploy.kubernetes.context } : {});
       const k8s = deploy.kubernetes;
+      const db = deploy.database;
+      const database: KubernetesDatabase =
+        db.type === 'sqlite'
+          ? { kind: 'sqlite' }
+          : db.existingSecret
+            ? { kind: 'postgres', existingSecret: { name: db.existingSecret.name, key: db.existingSecret.key } }
+            : { kind: 'postgres', url: databaseUrlVariable() };
       new KubernetesReceiver(this, 'Receiver', {
         ...common,
         name: 'scim-receiver',
         namespace: k8s.namespace ?? `okta-scim-${env.name}`,
         image: deploy.image as string,
         replicas: deploy.replicas,
+        database,
+        ...(deploy.autoscaling ? { autoscaling: deploy.autoscaling } : {}),
         storage: { size: k8s.storageSize, ...(k8s.storageClassName ? { storageClassName: k8s.storageClassName } : {}) },
         ...(k8s.ingress ? { ingress: k8s.ingress } : {}),
         ...(k8s.allowFromNamespaceLabels ? { allowFromNamespaceLabels: k8s.allowFromNamespaceLabels } : {}),
       });
     }
 
-    this.endpoint = { scimBaseUrl: `${publicUrl}/scim/v2`, token: this.credentials.scimToken };
-    new TerraformOutput(this, 'scim_base_url', { value: this.endpoint.scimBaseUrl, description: 'The SCIM base URL Okta calls' });
+    this.scimBaseUrl = scimBaseUrlOf(publicUrl);
+    new TerraformOutput(this, 'scim_base_url', { value: this.scimBaseUrl, description: 'The SCIM base URL Okta calls' });
     new TerraformOutput(this, 'admin_api_key', {
       value: this.credentials.adminKey,
       sensitive: true,

@@ -1,6 +1,9 @@
 import type { EnvironmentInput } from '../schema';
 
-/** Development org: receiver on Docker; the app exists and provisioning is not yet enabled (first apply). */
+/**
+ * Development org: receiver on Docker; first apply, provisioning not yet enabled: the app and the
+ * runbook exist, attributes, mappings, assignments and group push wait for `confirmed`.
+ */
 export const dev: EnvironmentInput = {
   name: 'dev',
   okta: { orgName: 'acme-dev', baseUrl: 'oktapreview.com' },
@@ -11,6 +14,7 @@ export const dev: EnvironmentInput = {
     { name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies', source: 'user.costBand' },
     { name: 'department', displayName: 'Department', namespace: 'enterprise', source: 'user.department' },
   ],
+  oktaUserAttributes: [{ name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies' }],
   groups: [{ key: 'engineering', name: 'Engineering', source: 'existing' }],
   assignments: { groups: ['engineering'], people: ['ada.lovelace@acme.example'] },
   groupPush: [{ group: 'engineering' }],

@@ -1,17 +1,24 @@
 import type { EnvironmentInput } from '../schema';
 
-/** Production org: receiver on Kubernetes, connection and features through the API, remote state. */
+/**
+ * Production org: receiver on Kubernetes, provisioning enabled in the console (the SCIM test apps
+ * have no connection API), Terraform signs in with an OAuth service app, remote state.
+ */
 export const prod: EnvironmentInput = {
   name: 'prod',
-  okta: { orgName: 'acme', baseUrl: 'okta.com' },
+  okta: { orgName: 'acme', baseUrl: 'okta.com', credentials: { type: 'privateKey', clientId: '0oa1b2c3d4e5f6g7h8i9' } },
   app: { label: 'Device Portal (prod)', catalogName: 'scim2testapp' },
-  provisioning: { mode: 'api', confirmed: true, create: true, update: true, deactivate: true },
+  provisioning: { mode: 'console', confirmed: true, create: true, update: true, deactivate: true },
   scimExtensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User',
   attributes: [
     { name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies', source: 'user.costBand' },
-    { name: 'badgeNumber', displayName: 'Badge number', type: 'integer', source: 'user.badgeNumber' },
+    { name: 'badgeNumber', displayName: 'Badge number', type: 'integer', source: 'user.badgeNumber', permission: 'READ_ONLY' },
     { name: 'department', displayName: 'Department', namespace: 'enterprise', source: 'user.department' },
     { name: 'employeeNumber', displayName: 'Employee number', namespace: 'enterprise', source: 'user.employeeNumber' },
+  ],
+  oktaUserAttributes: [
+    { name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies' },
+    { name: 'badgeNumber', displayName: 'Badge number', type: 'integer' },
   ],
   groups: [
     { key: 'engineering', name: 'Engineering', source: 'existing' },

@@ -16,6 +16,10 @@ export const staging: EnvironmentInput = {
     { name: 'department', displayName: 'Department', namespace: 'enterprise', source: 'user.department' },
     { name: 'employeeNumber', displayName: 'Employee number', namespace: 'enterprise', source: 'user.employeeNumber' },
   ],
+  oktaUserAttributes: [
+    { name: 'costBand', displayName: 'Cost band', type: 'string', description: 'Pay band used by device policies' },
+    { name: 'badgeNumber', displayName: 'Badge number', type: 'integer' },
+  ],
   groups: [
     { key: 'engineering', name: 'Engineering', source: 'existing' },
     { key: 'device-admins', name: 'Device Admins (staging)', source: 'create', description: 'Administrators of the device portal' },

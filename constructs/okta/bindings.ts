@@ -10,7 +10,8 @@ export { AppSaml } from '@cdktf/provider-okta/lib/app-saml';
 export { AppAutoLogin } from '@cdktf/provider-okta/lib/app-auto-login';
 export { AppUserSchemaProperty } from '@cdktf/provider-okta/lib/app-user-schema-property';
 export { ProfileMapping } from '@cdktf/provider-okta/lib/profile-mapping';
-export { AppGroupAssignments } from '@cdktf/provider-okta/lib/app-group-assignments';
+export { AppGroupAssignment } from '@cdktf/provider-okta/lib/app-group-assignment';
+export { UserSchemaProperty } from '@cdktf/provider-okta/lib/user-schema-property';
 export { AppUser } from '@cdktf/provider-okta/lib/app-user';
 export { Group } from '@cdktf/provider-okta/lib/group';
 export { DataOktaGroup } from '@cdktf/provider-okta/lib/data-okta-group';
@@ -20,5 +21,9 @@ export { AppConnection } from '../../.gen/okta-6.12/providers/okta/app-connectio
 export { AppFeatures } from '../../.gen/okta-6.12/providers/okta/app-features';
 export { PushGroup } from '../../.gen/okta-6.12/providers/okta/push-group';
 
-/** The provider version the synthesized configuration requires (the prebuilt bindings would pin 4.20.0). */
-export const OKTA_PROVIDER_VERSION = '~> 6.12';
+/**
+ * The provider versions the synthesized configuration admits (the prebuilt bindings would pin 4.20.0):
+ * 6.12 or later, never 6.14.0 (Okta asks users not to install it: accidental breaking changes), and
+ * not 7 (a deliberate breaking release).
+ */
+export const OKTA_PROVIDER_VERSION = '>= 6.12.0, != 6.14.0, < 7.0.0';

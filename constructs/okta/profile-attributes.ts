@@ -1,4 +1,5 @@
-import { Annotations, Construct } from '../framework';
+import type { ITerraformDependable } from '../framework';
+import { Annotations, Construct, dependsOnProp } from '../framework';
 import { Problems } from '../validation';
 import { AppUserSchemaProperty } from './bindings';
 
@@ -16,7 +17,16 @@ export interface ProfileAttribute {
   readonly namespace?: 'custom' | 'enterprise';
   /** @default false */
   readonly required?: boolean;
+  /**
+   * What the end user may do with the attribute in their Okta profile (End-User Dashboard): `HIDE`
+   * (not shown), `READ_ONLY` (shown), `READ_WRITE` (shown and editable by the user).
+   * @default 'READ_WRITE'
+   */
+  readonly permission?: AttributePermission;
 }
+
+export type AttributePermission = 'HIDE' | 'READ_ONLY' | 'READ_WRITE';
+export const ATTRIBUTE_PERMISSIONS: readonly AttributePermission[] = ['HIDE', 'READ_ONLY', 'READ_WRITE'];
 
 export interface ProfileAttributesProps {
   readonly appId: string;
@@ -29,6 +39,14 @@ export interface ProfileAttributesProps {
    * @default false
    */
   readonly provisioningConfirmed?: boolean;
+  /**
+   * Refuse to destroy the attributes (`prevent_destroy`): destroying or replacing one (a change of
+   * `index`, `type`, `external_name`, `external_namespace` or `scope`) deletes its values in Okta.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /** Resources the attributes need first (the provisioning features in api mode). @default [] */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** Custom app-user attributes (Profile Editor) with their external name and namespace. */
@@ -47,6 +65,7 @@ export class ProfileAttributes extends Construct {
       problems.check(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(a.name), `attributes[${i}].name: expected a Profile Editor variable name`);
       problems.check(!seen.has(a.name.toLowerCase()), `attributes[${i}].name: duplicate "${a.name}"`);
       problems.check(a.displayName.trim().length > 0, `attributes[${i}].displayName: must not be empty`);
+      problems.check(a.permission === undefined || ATTRIBUTE_PERMISSIONS.includes(a.permission), `attributes[${i}].permission: expected one of ${ATTRIBUTE_PERMISSIONS.join(', ')}`);
       seen.add(a.name.toLowerCase());
     });
     problems.throwIfAny();
@@ -72,8 +91,10 @@ export class ProfileAttributes extends Construct {
         externalNamespace: (attribute.namespace ?? 'custom') === 'enterprise' ? ENTERPRISE_EXTENSION_URN : props.extensionUrn,
         master: 'PROFILE_MASTER',
         scope: 'NONE',
-        permissions: 'READ_ONLY',
+        permissions: attribute.permission ?? 'READ_WRITE',
         required: attribute.required ?? false,
+        lifecycle: { preventDestroy: props.preventDestroy ?? true },
+        ...dependsOnProp(props.dependsOn),
       });
     }
     this.properties = properties;

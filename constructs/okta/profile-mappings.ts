@@ -1,5 +1,5 @@
 import type { ITerraformDependable } from '../framework';
-import { Construct } from '../framework';
+import { Construct, dependsOnProp } from '../framework';
 import { Problems } from '../validation';
 import { DataOktaUserProfileMappingSource, ProfileMapping } from './bindings';
 
@@ -15,6 +15,19 @@ export interface ProfileMappingsProps {
   readonly mappings: readonly AttributeMapping[];
   /** Resources the mappings need first (the attributes they target). @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Refuse to destroy the mapping (`prevent_destroy`): destroying an okta_profile_mapping sets every
+   * mapped property to null except `login` (provider issue #1341).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/** Why `expression` cannot be an Okta mapping expression, or undefined (shared with config/schema.ts). */
+export function mappingExpressionProblem(expression: string): string | undefined {
+  if (expression.trim().length === 0) return 'must not be empty';
+  if (/\$\{/.test(expression)) return 'Okta expressions use user.<attribute>, not ${…}';
+  return undefined;
 }
 
 /** The Okta user → app user mapping for the declared attributes, pushed on every update. */
@@ -26,8 +39,8 @@ export class ProfileMappings extends Construct {
     super(scope, id);
     const problems = new Problems('ProfileMappings');
     props.mappings.forEach((m, i) => {
-      problems.check(m.expression.trim().length > 0, `mappings[${i}].expression: must not be empty`);
-      problems.check(!/\$\{/.test(m.expression), `mappings[${i}].expression: Okta expressions use user.<attribute>, not \${…}`);
+      const problem = mappingExpressionProblem(m.expression);
+      if (problem) problems.add(`mappings[${i}].expression: ${problem}`);
     });
     problems.throwIfAny();
     if (props.mappings.length === 0) return;
@@ -39,7 +52,8 @@ export class ProfileMappings extends Construct {
       deleteWhenAbsent: false,
       alwaysApply: false,
       mappings: props.mappings.map((m) => ({ id: m.attribute, expression: m.expression, pushStatus: 'PUSH' })),
-      dependsOn: [...(props.dependsOn ?? [])],
+      ...dependsOnProp(props.dependsOn),
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
   }
 }

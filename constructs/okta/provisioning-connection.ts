@@ -21,6 +21,13 @@ export interface ProvisioningConnectionProps {
    * @default false
    */
   readonly confirmed?: boolean;
+  /**
+   * The app is one whose connection Okta's Connections API really configures (Okta documents it for
+   * a few OIN apps such as Org2Org and Zscaler 2.0; you checked that GET
+   * /api/v1/apps/{id}/connections/default answers a real authScheme). Required for `api` mode.
+   * @default false - the SCIM test apps are not such apps
+   */
+  readonly appSupportsConnectionApi?: boolean;
   /** Push new users. @default true */
   readonly create?: boolean;
   /** Push profile updates. @default true */
@@ -30,6 +37,10 @@ export interface ProvisioningConnectionProps {
 }
 
 const status = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
+
+/** Why api mode cannot configure this app (shared with config/schema.ts). */
+export const API_MODE_UNSUPPORTED =
+  "Okta's Connections and Features APIs configure only a few OIN apps (Org2Org, Zscaler 2.0…); for the SCIM test apps they answer 200 with status UNKNOWN, nothing is configured and every plan shows a change. Use mode 'console' and follow the provisioning_runbook output (one console step), then set confirmed: true";
 
 /** The SCIM connection of the app (base URL + token) and its To-App features. */
 export class ProvisioningConnection extends Construct {
@@ -47,6 +58,7 @@ export class ProvisioningConnection extends Construct {
     const features = { create: props.create ?? true, update: props.update ?? true, deactivate: props.deactivate ?? true };
     new Problems('ProvisioningConnection')
       .check(this.mode === 'console' || this.mode === 'api', 'mode: expected "console" or "api"')
+      .check(this.mode !== 'api' || (props.appSupportsConnectionApi ?? false), `mode: ${API_MODE_UNSUPPORTED}`)
       .check(this.mode !== 'api' || confirmed, 'confirmed: api mode needs provisioning enabled on the app first (set confirmed once it is)')
       .check(!/^https?:\/\//.test(props.scimBaseUrl) || props.scimBaseUrl.startsWith('https://'), 'scimBaseUrl: Okta only calls https URLs')
       .throwIfAny();
@@ -86,7 +98,7 @@ export class ProvisioningConnection extends Construct {
         `1. Okta Admin Console > Applications > the app (id ${props.appId}) > Provisioning > Configure API Integration.`,
         `2. Enable API integration; Base URL: ${props.scimBaseUrl}; API Token: the scim_token output. Test API Credentials, then Save.`,
         `3. Provisioning > To App: enable ${enabled.join(', ') || 'nothing (all features are off in config)'}; Save.`,
-        `4. Set provisioning.confirmed = true in the environment config and deploy again: custom attributes, mappings and group push follow.`,
+        `4. Set provisioning.confirmed = true in the environment config and deploy again: custom attributes, mappings, assignments and group push follow (assigned users are then provisioned automatically).`,
       ].join('\n'),
     });
   }

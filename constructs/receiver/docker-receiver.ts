@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Construct } from '../framework';
+import { Construct, Token } from '../framework';
 import { Problems } from '../validation';
 import { Container, Image, Volume } from './bindings';
 import type { ReceiverSettings } from './receiver-settings';
-import { CONTAINER_PORT, receiverConfigJson, receiverEnvironment } from './receiver-settings';
+import { CONTAINER_PORT, receiverConfigJson, receiverEnvironment, rolloutChecksum } from './receiver-settings';
 
 /** The repository root: the Docker build context (the lockfile lives there). */
 export const REPOSITORY_ROOT = resolve(__dirname, '../..');
+
+/**
+ * The repository root as Terraform sees it: relative to the stack's directory (cdktf.out/stacks/<stack>,
+ * where Terraform runs), so the synthesized JSON carries no path of the machine that synthesized it.
+ */
+export const DEFAULT_BUILD_CONTEXT = '../../..';
 
 /** What the image is built from (receiver/Dockerfile's COPY sources): their hash triggers a rebuild. */
 const BUILD_INPUTS = ['receiver/Dockerfile', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'receiver/package.json', 'receiver/tsconfig.build.json', 'receiver/src'];
@@ -41,6 +47,8 @@ export interface DockerReceiverProps {
   readonly scimTokenHashes: string;
   /** SHA-256 digest for ADMIN_API_KEY_SHA256 (a reference). */
   readonly adminKeyHash: string;
+  /** Generation of the SCIM token, part of the container's rollout checksum. @default 1 */
+  readonly scimTokenGeneration?: number;
   /**
    * A prebuilt image to run. @default - built from receiver/Dockerfile in the repository, rebuilt when
    * its inputs change
@@ -52,8 +60,20 @@ export interface DockerReceiverProps {
   readonly restart?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
   /** SMTP URL for invitations, as a sensitive reference. @default - none: invitations stay pending */
   readonly smtpUrl?: string;
-  /** Build context. @default - the repository root */
+  /** PostgreSQL URL (DATABASE_URL), as a sensitive reference. @default - SQLite in the data volume */
+  readonly databaseUrl?: string;
+  /**
+   * Build context, as Terraform resolves it (relative to the stack directory, or absolute).
+   * @default '../../..' - the repository root seen from cdktf.out/stacks/<stack>
+   */
   readonly buildContext?: string;
+  /** Where the build inputs are read to compute the rebuild hash. @default - the repository root */
+  readonly sourceDirectory?: string;
+  /**
+   * Refuse to destroy the data volume (`prevent_destroy`): it holds the SQLite database.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /** The receiver on a Docker host: image, named volume for the SQLite data, hardened container. */
@@ -71,28 +91,36 @@ export class DockerReceiver extends Construct {
       .check(/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(props.name), 'name: expected a Docker name (lower-case letters, digits, _ . -)')
       .check(Number.isInteger(hostPort) && hostPort >= 1 && hostPort <= 65535, 'hostPort: expected a TCP port')
       .check(props.image === undefined || props.image.trim() !== '', 'image: must not be empty')
+      .check(props.databaseUrl === undefined || Token.isUnresolved(props.databaseUrl), 'databaseUrl: pass a sensitive reference (a variable), never a literal URL')
       .throwIfAny();
 
     if (props.image) {
       this.imageRef = props.image;
     } else {
-      const context = props.buildContext ?? REPOSITORY_ROOT;
       this.image = new Image(this, 'Image', {
         name: `${props.name}:local`,
         keepLocally: true,
-        buildAttribute: { context, dockerfile: 'receiver/Dockerfile' },
-        triggers: { source_sha256: sourceHash(context) },
+        buildAttribute: { context: props.buildContext ?? DEFAULT_BUILD_CONTEXT, dockerfile: 'receiver/Dockerfile' },
+        triggers: { source_sha256: sourceHash(props.sourceDirectory ?? REPOSITORY_ROOT) },
       });
       this.imageRef = this.image.imageId;
     }
 
-    this.volume = new Volume(this, 'Data', { name: `${props.name}-data` });
+    this.volume = new Volume(this, 'Data', { name: `${props.name}-data`, lifecycle: { preventDestroy: props.preventDestroy ?? true } });
     const environment = {
       ...receiverEnvironment(props.settings),
       RECEIVER_CONFIG_JSON: receiverConfigJson(props.settings),
       SCIM_TOKEN_SHA256: props.scimTokenHashes,
       ADMIN_API_KEY_SHA256: props.adminKeyHash,
       ...(props.smtpUrl ? { SMTP_URL: props.smtpUrl } : {}),
+      ...(props.databaseUrl ? { DATABASE_URL: props.databaseUrl } : {}),
+      // Every env change replaces the container; this names the reason in the plan (and matches Kubernetes).
+      ROLLOUT_CHECKSUM: rolloutChecksum(props.settings, props.scimTokenGeneration ?? 1, [
+        props.scimTokenHashes,
+        props.adminKeyHash,
+        ...(props.smtpUrl ? [props.smtpUrl] : []),
+        ...(props.databaseUrl ? [props.databaseUrl] : []),
+      ]),
     };
     delete (environment as Record<string, string>).RECEIVER_CONFIG; // the content travels inline
     this.container = new Container(this, 'Container', {

@@ -1,4 +1,4 @@
-import { Construct } from '../framework';
+import { Construct, Token } from '../framework';
 import { Problems } from '../validation';
 import type { DeploymentV1SpecTemplateSpec, StatefulSetV1SpecTemplateSpec } from './bindings';
 import {
@@ -14,7 +14,7 @@ import {
   StatefulSetV1,
 } from './bindings';
 import type { ReceiverSettings } from './receiver-settings';
-import { CONFIG_MOUNT_DIR, CONTAINER_PORT, receiverConfigJson, receiverEnvironment } from './receiver-settings';
+import { CONFIG_MOUNT_DIR, CONTAINER_PORT, receiverConfigJson, receiverEnvironment, rolloutChecksum } from './receiver-settings';
 
 export interface KubernetesResources {
   /** @default '100m' */
@@ -37,6 +37,32 @@ export interface KubernetesIngress {
   readonly annotations?: Record<string, string>;
 }
 
+/** Where the receiver keeps its data. */
+export type KubernetesDatabase =
+  /** One replica: a StatefulSet on a persistent volume. */
+  | { readonly kind: 'sqlite' }
+  /** PostgreSQL, the URL as a sensitive reference (a variable), stored in the receiver's Secret. */
+  | { readonly kind: 'postgres'; readonly url: string }
+  /** PostgreSQL, the URL in a Secret that already exists in the namespace. */
+  | { readonly kind: 'postgres'; readonly existingSecret: { readonly name: string; readonly key: string } };
+
+export interface KubernetesAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** @default 70 */
+  readonly cpuUtilization?: number;
+}
+
+/** Why `image` is not a pinned reference (registry/name:tag or …@sha256:…), or undefined (shared with config/schema.ts). */
+export function imageProblem(image: string): string | undefined {
+  if (/@sha256:[0-9a-f]{64}$/.test(image) && !/\s/.test(image)) return undefined;
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = /^[a-z0-9._-]+:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/.exec(last)?.[1];
+  if (/\s/.test(image) || tag === undefined) return 'expected a pinned reference (registry/name:tag or name@sha256:…)';
+  if (tag === 'latest') return 'pin a tag or digest; "latest" makes deployments unreproducible';
+  return undefined;
+}
+
 export interface KubernetesReceiverProps {
   /** Name of the workload, service and related objects, e.g. `scim-receiver`. */
   readonly name: string;
@@ -49,15 +75,30 @@ export interface KubernetesReceiverProps {
   readonly scimTokenHashes: string;
   readonly adminKeyHash: string;
   /**
-   * `sqlite`: one replica (a StatefulSet on a persistent volume). A PostgreSQL URL (sensitive
-   * reference) allows several replicas (a Deployment).
-   * @default 'sqlite'
+   * Generation of the SCIM token, part of the pod template's checksum so that a rotation rolls the
+   * receiver. @default 1
    */
-  readonly database?: 'sqlite' | { readonly postgresUrl: string };
-  /** @default 1 */
+  readonly scimTokenGeneration?: number;
+  /**
+   * `sqlite`: one replica, a StatefulSet on a persistent volume. PostgreSQL: a Deployment of
+   * `replicas` pods with a HorizontalPodAutoscaler and a PodDisruptionBudget; the receiver gets the URL
+   * as DATABASE_URL.
+   * @default { kind: 'sqlite' }
+   */
+  readonly database?: KubernetesDatabase;
+  /** Replicas (PostgreSQL only; SQLite runs one). @default 1 */
   readonly replicas?: number;
-  /** Horizontal autoscaling (PostgreSQL only). @default - none */
-  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization?: number };
+  /**
+   * Horizontal autoscaling (PostgreSQL only).
+   * @default - with PostgreSQL: from `replicas` to twice as many, at 70% CPU
+   */
+  readonly autoscaling?: KubernetesAutoscaling;
+  /**
+   * Refuse to destroy the namespace (`prevent_destroy`): with it go the persistent volume claim
+   * holding the SQLite data and every other object of the receiver.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
   /** Persistent volume for the SQLite data. @default { size: '1Gi' } */
   readonly storage?: { readonly size?: string; readonly storageClassName?: string };
   /** @default - the defaults of KubernetesResources */
@@ -75,6 +116,10 @@ export interface KubernetesReceiverProps {
 
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** Pod-template annotation carrying the rollout checksum. */
+export const ROLLOUT_ANNOTATION = 'okta-scim-kit/rollout-checksum';
 
 /** The receiver on Kubernetes, hardened: non-root, read-only root filesystem, no privilege escalation, no capabilities. */
 export class KubernetesReceiver extends Construct {
@@ -90,22 +135,28 @@ export class KubernetesReceiver extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesReceiverProps) {
     super(scope, id);
-    const database = props.database ?? 'sqlite';
+    const database = props.database ?? { kind: 'sqlite' };
+    const postgres = database.kind === 'postgres';
     const replicas = props.replicas ?? 1;
+    const autoscaling = postgres ? (props.autoscaling ?? { minReplicas: replicas, maxReplicas: replicas * 2 }) : props.autoscaling;
     const resources = { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '384Mi', ...props.resources };
     const storage = { size: '1Gi', ...props.storage };
     const problems = new Problems('KubernetesReceiver')
       .check(DNS_LABEL.test(props.name), 'name: expected a DNS label')
       .check(DNS_LABEL.test(props.namespace), 'namespace: expected a DNS label')
-      .check(/^[^\s:]+(:[^\s:]+|@sha256:[0-9a-f]{64})$/.test(props.image) && !props.image.endsWith(':latest'), 'image: expected a pinned reference (registry/name:tag or @sha256:…), not latest')
+      .check(imageProblem(props.image) === undefined, `image: ${imageProblem(props.image) ?? ''}`)
       .check(Number.isInteger(replicas) && replicas >= 1, 'replicas: expected an integer ≥ 1')
-      .check(
-        database !== 'sqlite' || replicas === 1,
-        'replicas: SQLite allows a single replica (a StatefulSet on a persistent volume); several replicas require PostgreSQL',
-      )
-      .check(database !== 'sqlite' || props.autoscaling === undefined, 'autoscaling: requires PostgreSQL (SQLite runs as a single replica)');
-    if (props.autoscaling) {
-      problems.check(props.autoscaling.minReplicas >= 1 && props.autoscaling.maxReplicas >= props.autoscaling.minReplicas, 'autoscaling: expected 1 ≤ minReplicas ≤ maxReplicas');
+      .check(postgres || replicas === 1, 'replicas: SQLite allows a single replica (a StatefulSet on a persistent volume); several replicas require PostgreSQL')
+      .check(postgres || props.autoscaling === undefined, 'autoscaling: requires PostgreSQL (SQLite runs as a single replica)');
+    if (database.kind === 'postgres' && 'url' in database) {
+      problems.check(Token.isUnresolved(database.url), 'database.url: pass a sensitive reference (a variable or an existing Secret), never a literal URL');
+    }
+    if (database.kind === 'postgres' && 'existingSecret' in database) {
+      problems.check(DNS_SUBDOMAIN.test(database.existingSecret.name), 'database.existingSecret.name: expected a Secret name');
+      problems.check(/^[-._a-zA-Z0-9]+$/.test(database.existingSecret.key), 'database.existingSecret.key: expected a Secret key');
+    }
+    if (autoscaling) {
+      problems.check(autoscaling.minReplicas >= 1 && autoscaling.maxReplicas >= autoscaling.minReplicas, 'autoscaling: expected 1 ≤ minReplicas ≤ maxReplicas');
     }
     for (const [key, value] of Object.entries(resources)) problems.check(QUANTITY.test(value), `resources.${key}: expected a Kubernetes quantity such as 100m or 128Mi`);
     problems.check(QUANTITY.test(storage.size), 'storage.size: expected a quantity such as 1Gi');
@@ -115,7 +166,10 @@ export class KubernetesReceiver extends Construct {
     const labels = { 'app.kubernetes.io/name': props.name, 'app.kubernetes.io/part-of': 'okta-scim-kit' };
     const metadata = { name: props.name, namespace: props.namespace, labels };
 
-    this.namespace = new NamespaceV1(this, 'Namespace', { metadata: { name: props.namespace, labels: { 'app.kubernetes.io/part-of': 'okta-scim-kit' } } });
+    this.namespace = new NamespaceV1(this, 'Namespace', {
+      metadata: { name: props.namespace, labels: { 'app.kubernetes.io/part-of': 'okta-scim-kit' } },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
     const inNamespace = { ...metadata, namespace: this.namespace.metadata.name };
 
     this.secret = new SecretV1(this, 'Secret', {
@@ -125,7 +179,7 @@ export class KubernetesReceiver extends Construct {
         SCIM_TOKEN_SHA256: props.scimTokenHashes,
         ADMIN_API_KEY_SHA256: props.adminKeyHash,
         ...(props.smtpUrl ? { SMTP_URL: props.smtpUrl } : {}),
-        ...(database !== 'sqlite' ? { DATABASE_URL: database.postgresUrl } : {}),
+        ...(database.kind === 'postgres' && 'url' in database ? { DATABASE_URL: database.url } : {}),
       },
     });
     this.configMap = new ConfigMapV1(this, 'Config', {
@@ -133,7 +187,21 @@ export class KubernetesReceiver extends Construct {
       data: { 'config.json': receiverConfigJson(props.settings) },
     });
 
-    const secretKeys = ['SCIM_TOKEN_SHA256', 'ADMIN_API_KEY_SHA256', ...(props.smtpUrl ? ['SMTP_URL'] : []), ...(database !== 'sqlite' ? ['DATABASE_URL'] : [])];
+    const ownSecretKeys = ['SCIM_TOKEN_SHA256', 'ADMIN_API_KEY_SHA256', ...(props.smtpUrl ? ['SMTP_URL'] : []), ...(database.kind === 'postgres' && 'url' in database ? ['DATABASE_URL'] : [])];
+    const secretEnv = [
+      ...ownSecretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: this.secret.metadata.name, key } } })),
+      ...(database.kind === 'postgres' && 'existingSecret' in database
+        ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: database.existingSecret.name, key: database.existingSecret.key } } }]
+        : []),
+    ];
+    // A changed Secret or ConfigMap restarts no pod: this annotation changes with them, and rolls it.
+    const checksum = rolloutChecksum(props.settings, props.scimTokenGeneration ?? 1, [
+      props.scimTokenHashes,
+      props.adminKeyHash,
+      ...(props.smtpUrl ? [props.smtpUrl] : []),
+      ...(database.kind === 'postgres' && 'url' in database ? [database.url] : []),
+      ...(database.kind === 'postgres' && 'existingSecret' in database ? [`${database.existingSecret.name}/${database.existingSecret.key}`] : []),
+    ]);
     const probe = (path: string, period: number, failures: number) => ({
       httpGet: { path, port: String(CONTAINER_PORT) },
       periodSeconds: period,
@@ -158,7 +226,7 @@ export class KubernetesReceiver extends Construct {
           port: [{ name: 'http', containerPort: CONTAINER_PORT }],
           env: [
             ...Object.entries(receiverEnvironment(props.settings)).map(([name, value]) => ({ name, value })),
-            ...secretKeys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: this.secret.metadata.name, key } } })),
+            ...secretEnv,
           ],
           readinessProbe: probe('/readyz', 5, 3),
           livenessProbe: probe('/healthz', 10, 3),
@@ -184,13 +252,14 @@ export class KubernetesReceiver extends Construct {
       volume: [
         { name: 'config', configMap: { name: this.configMap.metadata.name } },
         { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
-        ...(database === 'sqlite' ? [] : [{ name: 'data', emptyDir: { sizeLimit: '64Mi' } }]),
+        // PostgreSQL holds the data; /data is scratch space only.
+        ...(postgres ? [{ name: 'data', emptyDir: { sizeLimit: '64Mi' } }] : []),
       ],
     };
     const selector = { matchLabels: labels };
-    const template = { metadata: { labels }, spec: podSpec };
+    const template = { metadata: { labels, annotations: { [ROLLOUT_ANNOTATION]: checksum } }, spec: podSpec };
 
-    if (database === 'sqlite') {
+    if (!postgres) {
       this.workload = new StatefulSetV1(this, 'Workload', {
         metadata: inNamespace,
         spec: {
@@ -219,10 +288,12 @@ export class KubernetesReceiver extends Construct {
         spec: {
           replicas: String(replicas),
           selector,
-          template: { metadata: { labels }, spec: podSpec as DeploymentV1SpecTemplateSpec },
+          template: { ...template, spec: podSpec as DeploymentV1SpecTemplateSpec },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '0', maxSurge: '1' } },
         },
         waitForRollout: true,
+        // The autoscaler owns the replica count once it runs.
+        lifecycle: { ignoreChanges: ['spec[0].replicas'] },
       });
     }
 
@@ -247,22 +318,23 @@ export class KubernetesReceiver extends Construct {
       });
     }
 
-    if (props.autoscaling) {
+    if (autoscaling) {
       this.autoscaler = new HorizontalPodAutoscalerV2(this, 'Autoscaler', {
         metadata: inNamespace,
         spec: {
-          minReplicas: props.autoscaling.minReplicas,
-          maxReplicas: props.autoscaling.maxReplicas,
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name },
-          metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilization ?? 70 } } }],
+          metric: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilization ?? 70 } } }],
         },
       });
     }
 
-    // One replica: voluntary evictions may take it (a drain must not hang); several: keep all but one.
+    // One replica: voluntary evictions may take it (a drain must not hang); several: keep one serving.
+    const several = postgres && Math.min(replicas, autoscaling?.minReplicas ?? replicas) > 1;
     this.disruptionBudget = new PodDisruptionBudgetV1(this, 'DisruptionBudget', {
       metadata: inNamespace,
-      spec: { selector, ...(replicas > 1 || props.autoscaling ? { minAvailable: '1' } : { maxUnavailable: '1' }) },
+      spec: { selector, ...(several ? { minAvailable: '1' } : { maxUnavailable: '1' }) },
     });
 
     const port = [{ port: String(CONTAINER_PORT), protocol: 'TCP' }];
@@ -280,7 +352,7 @@ export class KubernetesReceiver extends Construct {
         egress: [
           { ports: [{ port: '53', protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] },
           ...(props.smtpUrl ? [{ ports: ['25', '465', '587'].map((p) => ({ port: p, protocol: 'TCP' })) }] : []),
-          ...(database !== 'sqlite' ? [{ ports: [{ port: '5432', protocol: 'TCP' }] }] : []),
+          ...(postgres ? [{ ports: [{ port: '5432', protocol: 'TCP' }] }] : []),
         ],
       },
     });

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { Fn } from '../framework';
+
 /** What the receiver needs, whatever runs it. */
 export interface ReceiverAttribute {
   readonly name: string;
@@ -53,4 +56,14 @@ export function receiverEnvironment(settings: ReceiverSettings): Record<string, 
     LOG_LEVEL: 'info',
     ...(settings.mailFrom ? { MAIL_FROM: settings.mailFrom } : {}),
   };
+}
+
+/**
+ * The value whose change must restart the receiver: the configuration file and plain environment
+ * (hashed here), the token generation, and the secrets' values (hashed by Terraform, so a rotation or
+ * a new admin key also changes it). A Secret or ConfigMap change alone restarts no pod.
+ */
+export function rolloutChecksum(settings: ReceiverSettings, tokenGeneration: number, secrets: readonly string[]): string {
+  const plain = createHash('sha256').update(receiverConfigJson(settings)).update('\0').update(JSON.stringify(receiverEnvironment(settings))).digest('hex');
+  return Fn.sha256(Fn.join('\n', [plain, `scim-token-generation=${tokenGeneration}`, ...secrets]));
 }

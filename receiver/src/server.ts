@@ -3,7 +3,8 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
-import { InvitationsService, invitationAddress } from './admin/invitations-service';
+import { UNKNOWN_SCHEMA_ONLY } from './admin/diagnostics';
+import { InvitationsService, invitationTarget } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
@@ -147,9 +148,22 @@ export async function startReceiver(
     const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
 
     const policy: ProvisioningPolicy = {
-      invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationAddress(data) : undefined),
+      invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationTarget(data) : undefined),
       invitationQueued: () => worker?.wake(),
-      reportUnknownUrns: (urns, userName) => logger.warn({ urns, userName }, 'ignored attributes under unknown schema URNs'),
+      reportUnknownUrns: (urns, userName, actor) => {
+        logger.warn({ urns: urns.map((u) => u.urn), userName }, 'ignored attributes under unknown schema URNs');
+        void (async () => {
+          for (const { urn, attributes } of urns) {
+            await store.diagnostics.recordUndeclared(urn, attributes.length > 0 ? attributes : [UNKNOWN_SCHEMA_ONLY], userName);
+            await store.activity.append({
+              actor,
+              action: 'user.unknown-schema',
+              resourceType: 'User',
+              summary: `${userName}: accepted, but ignored ${attributes.length > 0 ? `attribute(s) ${attributes.join(', ')} under` : 'the schema'} ${urn}, which the receiver does not know (its extension is ${settings.extensionUrn}; see /api/diagnostics)`,
+            });
+          }
+        })().catch((error: unknown) => logger.error({ err: error }, 'recording unknown schema URNs failed'));
+      },
       reportUndeclared: (undeclared, userName, actor) => {
         logger.warn({ undeclared, userName }, 'ignored attributes that the receiver does not declare');
         const byUrn = new Map<string, string[]>();
@@ -177,6 +191,8 @@ export async function startReceiver(
       rateLimitPerMinute: settings.rateLimitPerMinute,
       defaultPageSize: settings.defaultPageSize,
       maxPageSize: settings.maxPageSize,
+      limits: settings.limits,
+      compressionMinBytes: settings.compressionMinBytes,
       metricsTokenHashes: settings.metricsTokenHashes,
       trustProxy: settings.trustProxy,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),

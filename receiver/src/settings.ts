@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { SslMode } from './store/postgres/connection-options';
 import { SSL_MODES } from './store/postgres/connection-options';
+import type { ReceiverLimits } from './scim/limits';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -12,7 +13,7 @@ const integer = (min: number, max: number) =>
     .trim()
     .regex(/^\d+$/, `expected an integer from ${min} to ${max}`)
     .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+    .pipe(z.number().int().min(min, `expected an integer from ${min} to ${max}`).max(max, `expected an integer from ${min} to ${max}`));
 
 const hashList = z
   .string()
@@ -71,6 +72,18 @@ const Environment = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(5_000),
   DATABASE_SSL_MODE: z.enum(SSL_MODES as [SslMode, ...SslMode[]]).optional(),
   DATABASE_SSL_CA_FILE: z.string().trim().min(1).optional(),
+  // Bounded work per request (README "Limits"): SQLite runs on the event loop.
+  SCIM_FILTER_MAX_LENGTH: integer(64, 65_536).default(4096),
+  SCIM_FILTER_MAX_TERMS: integer(1, 500).default(32),
+  SCIM_FILTER_MAX_DEPTH: integer(1, 50).default(8),
+  SCIM_FILTER_MAX_VALUE_PATHS: integer(0, 100).default(4),
+  SCIM_QUERY_TIME_LIMIT_MS: integer(10, 60_000).default(1000),
+  SCIM_MAX_IDENTIFIER_LENGTH: integer(16, 65_536).default(256),
+  SCIM_MAX_STRING_LENGTH: integer(16, 10 * 1024 * 1024).default(4096),
+  SCIM_MAX_VALUES: integer(1, 100_000).default(100),
+  SCIM_MAX_RESOURCE_BYTES: integer(1024, 100 * 1024 * 1024).default(64 * 1024),
+  SCIM_MAX_RESPONSE_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+  COMPRESSION_MIN_BYTES: integer(0, 100 * 1024 * 1024).default(1024),
 });
 
 /** Variables whose value may carry a password: named in errors, never echoed. */
@@ -112,6 +125,9 @@ export interface Settings {
   readonly activityRetentionDays: number;
   /** PostgreSQL instead of the SQLite file (DATABASE_URL); several replicas can share it. */
   readonly database?: DatabaseSettings;
+  readonly limits: ReceiverLimits;
+  /** Responses at least this large are compressed when the client accepts gzip, br or deflate; 0 disables. */
+  readonly compressionMinBytes: number;
 }
 
 export interface DatabaseSettings {
@@ -154,6 +170,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.SCIM_DEFAULT_PAGE_SIZE > e.SCIM_MAX_PAGE_SIZE) {
     throw new SettingsError([`SCIM_DEFAULT_PAGE_SIZE: must not exceed SCIM_MAX_PAGE_SIZE (${e.SCIM_MAX_PAGE_SIZE})`]);
   }
+  const problems: string[] = [];
+  if (e.SCIM_MAX_IDENTIFIER_LENGTH > e.SCIM_MAX_STRING_LENGTH) {
+    problems.push(`SCIM_MAX_IDENTIFIER_LENGTH: must not exceed SCIM_MAX_STRING_LENGTH (${e.SCIM_MAX_STRING_LENGTH})`);
+  }
+  if (e.SCIM_MAX_STRING_LENGTH > e.SCIM_MAX_RESOURCE_BYTES) {
+    problems.push(`SCIM_MAX_STRING_LENGTH: must not exceed SCIM_MAX_RESOURCE_BYTES (${e.SCIM_MAX_RESOURCE_BYTES})`);
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
   const database = databaseSettings(e);
   return {
     port: e.PORT,
@@ -183,6 +207,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationPollMs: e.INVITATION_POLL_MS,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
     ...(database ? { database } : {}),
+    limits: {
+      filter: {
+        maxLength: e.SCIM_FILTER_MAX_LENGTH,
+        maxTerms: e.SCIM_FILTER_MAX_TERMS,
+        maxDepth: e.SCIM_FILTER_MAX_DEPTH,
+        maxValuePaths: e.SCIM_FILTER_MAX_VALUE_PATHS,
+      },
+      queryTimeLimitMs: e.SCIM_QUERY_TIME_LIMIT_MS,
+      values: {
+        maxIdentifierLength: e.SCIM_MAX_IDENTIFIER_LENGTH,
+        maxStringLength: e.SCIM_MAX_STRING_LENGTH,
+        maxValues: e.SCIM_MAX_VALUES,
+        maxResourceBytes: e.SCIM_MAX_RESOURCE_BYTES,
+      },
+      maxResponseBytes: e.SCIM_MAX_RESPONSE_BYTES,
+    },
+    compressionMinBytes: e.COMPRESSION_MIN_BYTES,
   };
 }
 

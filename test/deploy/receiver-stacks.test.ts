@@ -2,32 +2,27 @@
  * The receiver's deployment stacks, synthesized: hardening, probes, the token flow (hash to the
  * receiver, plaintext only in sensitive places), the cross-stack wiring and one attribute list for both sides.
  */
-import '../iac/support-jest-matchers';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import '../iac/support/jest-matchers';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigError} from '../../config/schema';
+import type { ConfigError } from '../../config/schema';
 import { parseEnvironment } from '../../config/schema';
 import { prod } from '../../config/environments/prod';
-import { TerraformStack, Testing } from '../../constructs/framework';
+import { TerraformStack, TerraformVariable, Testing } from '../../constructs/framework';
 import { Container, DeploymentV1, HorizontalPodAutoscalerV2, Image, PodDisruptionBudgetV1, StatefulSetV1 } from '../../constructs/receiver/bindings';
-import { DockerReceiver, REPOSITORY_ROOT, sourceHash } from '../../constructs/receiver/docker-receiver';
+import { DEFAULT_BUILD_CONTEXT, DockerReceiver, REPOSITORY_ROOT, sourceHash } from '../../constructs/receiver/docker-receiver';
 import { KubernetesReceiver } from '../../constructs/receiver/kubernetes-receiver';
-import { ReceiverCredentials } from '../../constructs/receiver/receiver-credentials';
+import { ScimTokens } from '../../constructs/receiver/scim-tokens';
 import { PropsValidationError } from '../../constructs/validation';
-import { buildApp } from '../../main';
+import { synthesize, variant } from '../iac/support/synth';
 
-let outdir: string;
-const stacks: Record<string, any> = {};
+let stacks: Record<string, any>;
 let manifest: any;
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), 'cdktf-receiver-'));
-  buildApp(outdir).synth();
-  for (const name of readdirSync(join(outdir, 'stacks'))) stacks[name] = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-  manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+  ({ stacks, manifest } = synthesize());
 });
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const first = (stack: string, type: string) => Object.values(stacks[stack].resource[type])[0] as any;
 const settings = { publicUrl: 'https://scim.example.com', extensionUrn: 'urn:ietf:params:scim:schemas:extension:acme:2.0:User', attributes: [{ name: 'costBand', displayName: 'Cost band', type: 'string' as const }] };
@@ -60,7 +55,10 @@ describe('Kubernetes target (prod)', () => {
 
   it('gives the receiver only hashes and secret references; TLS ingress, PDB and NetworkPolicy around it', () => {
     const secret = first('receiver-prod', 'kubernetes_secret_v1');
-    expect(secret.data.SCIM_TOKEN_SHA256).toMatch(/^\$\{sha256\(random_password\.Credentials_ScimToken_\w+\.result\)\}$/);
+    // Both token slots, hashed by Terraform from the token stack's sensitive outputs.
+    expect(secret.data.SCIM_TOKEN_SHA256).toMatch(
+      /^\$\{join\(",", \[sha256\(data\.terraform_remote_state\.cross-stack-reference-input-scim-token-prod\.outputs\.cross-stack-output-random_passwordScimToken_token-a_\w+result\), sha256\(data\.terraform_remote_state\.cross-stack-reference-input-scim-token-prod\.outputs\.cross-stack-output-random_passwordScimToken_token-b_\w+result\)\]\)\}$/,
+    );
     expect(secret.data.ADMIN_API_KEY_SHA256).toMatch(/^\$\{sha256\(random_password\.Credentials_AdminKey_\w+\.result\)\}$/);
     expect(secret.data.SMTP_URL).toBe('${var.smtp_url}');
     expect(stacks['receiver-prod'].variable.smtp_url).toMatchObject({ sensitive: true });
@@ -95,7 +93,9 @@ describe('Kubernetes target (prod)', () => {
 describe('Docker target (dev)', () => {
   it('builds the image from receiver/Dockerfile, rebuilt on a content hash, and runs a hardened container on a named volume', () => {
     const image = first('receiver-dev', 'docker_image');
-    expect(image.build).toEqual({ context: REPOSITORY_ROOT, dockerfile: 'receiver/Dockerfile' });
+    // Relative to the stack directory Terraform runs in (cdktf.out/stacks/receiver-dev): no machine path.
+    expect(image.build).toEqual({ context: DEFAULT_BUILD_CONTEXT, dockerfile: 'receiver/Dockerfile' });
+    expect(join(REPOSITORY_ROOT, 'cdktf.out/stacks/receiver-dev', DEFAULT_BUILD_CONTEXT)).toBe(REPOSITORY_ROOT);
     expect(image.triggers).toEqual({ source_sha256: sourceHash() });
     const container = first('receiver-dev', 'docker_container');
     expect(container).toMatchObject({
@@ -110,7 +110,8 @@ describe('Docker target (dev)', () => {
     });
     expect(container.volumes[0]).toMatchObject({ container_path: '/data', volume_name: expect.stringMatching(/^\$\{docker_volume\./) });
     expect(container.healthcheck.test.join(' ')).toContain('/healthz');
-    expect(container.env).toContain('SCIM_TOKEN_SHA256=${sha256(random_password.Credentials_ScimToken_EF1BD58E.result)}');
+    expect(container.env).toEqual(expect.arrayContaining([expect.stringMatching(/^SCIM_TOKEN_SHA256=\$\{join\(",", \[sha256\(data\.terraform_remote_state\.cross-stack-reference-input-scim-token-dev\./)]));
+    expect(stacks['receiver-dev'].resource.docker_volume[Object.keys(stacks['receiver-dev'].resource.docker_volume)[0]!].lifecycle).toEqual({ prevent_destroy: true });
     const inline = container.env.find((e: string) => e.startsWith('RECEIVER_CONFIG_JSON='));
     expect(JSON.parse(inline.slice('RECEIVER_CONFIG_JSON='.length)).attributes.map((a: any) => a.name)).toEqual(['costBand']);
   });
@@ -138,57 +139,53 @@ describe('Docker target (dev)', () => {
 });
 
 describe('the token', () => {
-  const text = () => Object.entries(stacks).map(([name, s]) => [name, JSON.stringify(s)] as const);
-
-  it('appears in plaintext only in sensitive places: the cross-stack output and the Okta side', () => {
-    const plaintext = /random_password\.Credentials_ScimToken_\w+\.result/g;
-    const receiverDev = stacks['receiver-dev'];
-    const sensitiveOutputs = Object.entries(receiverDev.output).filter(([, o]: [string, any]) => plaintext.test(JSON.stringify(o)));
-    expect(sensitiveOutputs.length).toBe(1);
-    expect((sensitiveOutputs[0]![1] as any).sensitive).toBe(true);
-    // Everywhere else in the receiver stacks the token only appears hashed.
-    for (const [name] of text().filter(([n]) => n.startsWith('receiver-'))) {
-      // Configuration only: outputs were checked above; "//" is cdktf's metadata (names, not values).
-      const withoutOutputs = JSON.stringify({ ...stacks[name], output: undefined }, (key, value) => (key === '//' ? undefined : value));
-      const references = [...withoutOutputs.matchAll(/[^"]*random_password\.Credentials_ScimToken_\w+\.result[^"]*/g)].map((m) => m[0]);
+  it('appears in plaintext only in sensitive places: the token stack\'s cross-stack outputs and the Okta side', () => {
+    for (const env of ['dev', 'prod']) {
+      const tokenStack = stacks[`scim-token-${env}`];
+      expect(Object.keys(tokenStack.resource)).toEqual(['random_password']);
+      for (const output of Object.values(tokenStack.output) as any[]) expect(output.sensitive).toBe(true);
+      // The receiver stack only ever hashes it.
+      const receiverText = JSON.stringify({ ...stacks[`receiver-${env}`], output: undefined }, (key, value) => (key === '//' ? undefined : value));
+      const references = receiverText.match(/data\.terraform_remote_state\.[\w-]+\.outputs\.cross-stack-output-random_passwordScimToken[\w-]+/g) ?? [];
+      const hashed = receiverText.match(/sha256\(data\.terraform_remote_state\.[\w-]+\.outputs\.cross-stack-output-random_passwordScimToken[\w-]+\)/g) ?? [];
       expect(references.length).toBeGreaterThan(0);
-      for (const reference of references) expect({ stack: name, reference }).toEqual({ stack: name, reference: expect.stringMatching(/sha256\(random_password/) });
+      expect(hashed.length).toBe(references.length);
+      const oktaToken = Object.entries(stacks[`okta-${env}`].output).find(([k]) => k.includes('scim_token'))![1] as any;
+      expect(oktaToken.sensitive).toBe(true);
     }
-    // The Okta stacks receive it from the receiver's state into sensitive places only.
-    const devToken = Object.entries(stacks['okta-dev'].output).find(([k]) => k.includes('scim_token'))![1] as any;
-    expect(devToken.sensitive).toBe(true);
   });
 
-  it('rotates with a second generation accepted during the overlap', () => {
-    const out = JSON.parse(
-      Testing.synthScope((s) => {
-        const credentials = new ReceiverCredentials(s, 'C', { tokenGeneration: 2, previousTokenGeneration: 1 });
-        new KubernetesReceiver(s, 'R', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: credentials.scimTokenHashes, adminKeyHash: credentials.adminKeyHash });
-      }),
-    );
-    const passwords = Object.values(out.resource.random_password) as any[];
-    expect(passwords.map((p) => p.keepers?.generation).sort()).toEqual(['1', '2', undefined].sort());
-    expect(passwords.every((p) => p.length === 48 && p.special === false)).toBe(true);
-    const secret = Object.values(out.resource.kubernetes_secret_v1)[0] as any;
-    expect(secret.data.SCIM_TOKEN_SHA256).toMatch(/^\$\{join\(",", \[sha256\(random_password\.C_ScimToken_\w+\.result\), sha256\(random_password\.C_PreviousScimToken_\w+\.result\)\]\)\}$/);
-  });
-
-  it('refuses a previous generation that is not older', () => {
+  it('lives in two fixed slots: Okta holds the newest, the receiver accepts both', () => {
+    const out = JSON.parse(Testing.synthScope((s) => new ScimTokens(s, 'T', { generation: 4 })));
+    const passwords = out.resource.random_password;
+    expect(Object.keys(passwords).map((k) => k.replace(/_[0-9A-F]{8}$/, '')).sort()).toEqual(['T_token-a', 'T_token-b']);
+    expect(Object.values(passwords).map((p: any) => [p.keepers.generation, p.length, p.special]).sort()).toEqual([
+      ['3', 48, false],
+      ['4', 48, false],
+    ]);
     const stack = new TerraformStack(Testing.app(), 'x');
-    expect(() => new ReceiverCredentials(stack, 'C', { tokenGeneration: 1, previousTokenGeneration: 1 })).toThrow(/previousTokenGeneration: expected an integer ≥ 1 below tokenGeneration/);
+    const tokens = new ScimTokens(stack, 'T', { generation: 4 });
+    expect(tokens.currentSlot).toBe('b');
+    expect(() => new ScimTokens(stack, 'U', { generation: 0 })).toThrow(/generation: expected an integer ≥ 1/);
   });
 });
 
 describe('wiring and order', () => {
-  it('okta-<env> takes the receiver stack URL and depends on it (deploy receiver-<env> first)', () => {
-    expect(manifest.stacks['okta-dev'].dependencies).toEqual(['receiver-dev']);
-    expect(manifest.stacks['okta-prod'].dependencies).toEqual(['receiver-prod']);
+  it('scim-token-<env>, then receiver-<env>, then okta-<env>: the Okta stack never reads the receiver\'s state', () => {
+    expect(manifest.stacks['scim-token-dev'].dependencies).toEqual([]);
+    expect(manifest.stacks['receiver-dev'].dependencies).toEqual(['scim-token-dev']);
+    expect(manifest.stacks['okta-dev'].dependencies).toEqual(['scim-token-dev']);
+    expect(manifest.stacks['okta-prod'].dependencies).toEqual(['scim-token-prod']);
     expect(manifest.stacks['okta-staging'].dependencies).toEqual([]);
-    const remote = stacks['okta-dev'].data.terraform_remote_state['cross-stack-reference-input-receiver-dev'];
-    expect(remote).toMatchObject({ backend: 'local', config: { path: join(process.cwd(), 'terraform.receiver-dev.tfstate') } });
-    expect(stacks['receiver-dev'].terraform.backend.local.path).toBe(join(process.cwd(), 'terraform.receiver-dev.tfstate'));
+    expect(Object.keys(stacks['okta-dev'].data.terraform_remote_state)).toEqual(['cross-stack-reference-input-scim-token-dev']);
+    expect(stacks['okta-dev'].data.terraform_remote_state['cross-stack-reference-input-scim-token-dev']).toMatchObject({ backend: 'local', config: { path: '../../../terraform.scim-token-dev.tfstate' } });
+    expect(stacks['scim-token-dev'].terraform.backend.local.path).toBe('../../../terraform.scim-token-dev.tfstate');
+    expect(stacks['receiver-dev'].terraform.backend.local.path).toBe('../../../terraform.receiver-dev.tfstate');
     expect(stacks['receiver-prod'].terraform.backend.s3.key).toBe('okta-scim-kit/receiver-prod.tfstate');
+    expect(stacks['scim-token-prod'].terraform.backend.s3.key).toBe('okta-scim-kit/scim-token-prod.tfstate');
+    // The URL Okta gets is the config's, so the Okta stack needs nothing from the receiver stack.
     expect(stacks['receiver-dev'].output.scim_base_url.value).toBe('https://scim.dev.acme.example/scim/v2');
+    expect((Object.entries(stacks['okta-dev'].output).find(([k]) => k.includes('scim_base_url'))![1] as any).value).toBe('https://scim.dev.acme.example/scim/v2');
     expect(stacks['receiver-dev'].output.admin_api_key.sensitive).toBe(true);
   });
 });
@@ -205,7 +202,7 @@ describe('replicas and databases', () => {
       problems = (error as ConfigError).problems;
     }
     expect(problems).toEqual([
-      'receiver.deploy.replicas: several replicas need PostgreSQL; with SQLite the receiver runs as a single replica on a persistent volume (PostgreSQL support is planned)',
+      'receiver.deploy.replicas: several replicas need PostgreSQL (database: { type: "postgres" }); with SQLite the receiver runs as a single replica on a persistent volume',
       'receiver.deploy.image: pin a tag or digest; "latest" makes deployments unreproducible',
     ]);
   });
@@ -231,14 +228,61 @@ describe('replicas and databases', () => {
     expect(error).toBeInstanceOf(PropsValidationError);
     expect((error as PropsValidationError).problems).toEqual([
       'name: expected a DNS label',
-      'image: expected a pinned reference (registry/name:tag or @sha256:…), not latest',
+      'image: pin a tag or digest; "latest" makes deployments unreproducible',
       'replicas: SQLite allows a single replica (a StatefulSet on a persistent volume); several replicas require PostgreSQL',
       'autoscaling: requires PostgreSQL (SQLite runs as a single replica)',
       'resources.memoryLimit: expected a Kubernetes quantity such as 100m or 128Mi',
     ]);
   });
 
-  it('with a PostgreSQL URL, runs a Deployment of several replicas with an autoscaler and a stricter PDB', () => {
+  it('refuses a literal PostgreSQL URL: a sensitive variable or an existing Secret only', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    expect(() =>
+      new KubernetesReceiver(stack, 'R', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: 'h', adminKeyHash: 'a', database: { kind: 'postgres', url: 'postgres://u:p@db/scim' } }),
+    ).toThrow(/database\.url: pass a sensitive reference \(a variable or an existing Secret\), never a literal URL/);
+  });
+
+  it('with PostgreSQL from config (sensitive variable): a Deployment of several replicas, an autoscaler, a PDB keeping one, DATABASE_URL from the Secret', () => {
+    const env = variant(prod, (c) => {
+      c.receiver.deploy.database = { type: 'postgres' };
+      c.receiver.deploy.replicas = 2;
+    });
+    const receiver = synthesize([env]).stacks['receiver-prod'];
+    expect(receiver.resource.kubernetes_stateful_set_v1).toBeUndefined();
+    const deployment = Object.values(receiver.resource.kubernetes_deployment_v1)[0] as any;
+    expect(deployment.spec.replicas).toBe('2');
+    expect(deployment.lifecycle).toEqual({ ignore_changes: ['spec[0].replicas'] });
+    expect(deployment.spec.template.metadata.annotations['okta-scim-kit/rollout-checksum']).toMatch(/^\$\{sha256\(/);
+    const autoscaler = Object.values(receiver.resource.kubernetes_horizontal_pod_autoscaler_v2)[0] as any;
+    expect(autoscaler.spec).toMatchObject({ min_replicas: 2, max_replicas: 4, scale_target_ref: { kind: 'Deployment', name: 'scim-receiver' } });
+    expect((Object.values(receiver.resource.kubernetes_pod_disruption_budget_v1)[0] as any).spec.min_available).toBe('1');
+    expect(receiver.variable.database_url).toMatchObject({ sensitive: true, type: 'string' });
+    const secret = Object.values(receiver.resource.kubernetes_secret_v1)[0] as any;
+    expect(secret.data.DATABASE_URL).toBe('${var.database_url}');
+    const env_ = deployment.spec.template.spec.container[0].env;
+    expect(env_.find((e: any) => e.name === 'DATABASE_URL').value_from.secret_key_ref.key).toBe('DATABASE_URL');
+    const policy = Object.values(receiver.resource.kubernetes_network_policy_v1)[0] as any;
+    expect(policy.spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port))).toContain('5432');
+  });
+
+  it('with PostgreSQL from an existing Secret: DATABASE_URL references it, nothing of it is in the stack', () => {
+    const env = variant(prod, (c) => {
+      c.receiver.deploy.database = { type: 'postgres', existingSecret: { name: 'scim-database' } };
+      c.receiver.deploy.replicas = 3;
+      c.receiver.deploy.autoscaling = { minReplicas: 3, maxReplicas: 9, cpuUtilization: 60 };
+    });
+    const receiver = synthesize([env]).stacks['receiver-prod'];
+    expect(receiver.variable?.database_url).toBeUndefined();
+    const deployment = Object.values(receiver.resource.kubernetes_deployment_v1)[0] as any;
+    const databaseEnv = deployment.spec.template.spec.container[0].env.find((e: any) => e.name === 'DATABASE_URL');
+    expect(databaseEnv.value_from.secret_key_ref).toEqual({ name: 'scim-database', key: 'DATABASE_URL' });
+    expect((Object.values(receiver.resource.kubernetes_secret_v1)[0] as any).data.DATABASE_URL).toBeUndefined();
+    const autoscaler = Object.values(receiver.resource.kubernetes_horizontal_pod_autoscaler_v2)[0] as any;
+    expect(autoscaler.spec).toMatchObject({ min_replicas: 3, max_replicas: 9 });
+    expect(autoscaler.spec.metric[0].resource.target.average_utilization).toBe(60);
+  });
+
+  it('with a PostgreSQL URL reference on the construct: Deployment, autoscaler, PDB', () => {
     const out = Testing.synthScope((s) =>
       new KubernetesReceiver(s, 'R', {
         name: 'scim',
@@ -247,7 +291,7 @@ describe('replicas and databases', () => {
         settings,
         scimTokenHashes: 'h',
         adminKeyHash: 'a',
-        database: { postgresUrl: '${var.database_url}' },
+        database: { kind: 'postgres', url: new TerraformVariable(s, 'database_url', { type: 'string', sensitive: true }).stringValue },
         replicas: 2,
         autoscaling: { minReplicas: 2, maxReplicas: 6 },
       }),
@@ -258,7 +302,27 @@ describe('replicas and databases', () => {
       spec: expect.objectContaining({ min_replicas: 2, max_replicas: 6, scale_target_ref: { api_version: 'apps/v1', kind: 'Deployment', name: 'scim' } }),
     });
     expect(out).toHaveResourceWithProperties(PodDisruptionBudgetV1, { spec: expect.objectContaining({ min_available: '1' }) });
-    const secret = Object.values(JSON.parse(out).resource.kubernetes_secret_v1)[0] as any;
-    expect(secret.data.DATABASE_URL).toBe('${var.database_url}');
+  });
+
+  it('the config refuses replicas on docker, autoscaling on SQLite, an existing Secret on docker', () => {
+    const problems = (change: (c: any) => void) => {
+      const config: any = JSON.parse(JSON.stringify(prod));
+      change(config);
+      try {
+        parseEnvironment(config);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems((c) => ((c.receiver.deploy.autoscaling = { minReplicas: 1, maxReplicas: 2 }), undefined))).toEqual(['receiver.deploy.autoscaling: autoscaling needs kubernetes and PostgreSQL']);
+    expect(
+      problems((c) => {
+        c.receiver.deploy = { target: 'docker', publicUrl: 'https://scim.acme.example', replicas: 2, database: { type: 'postgres', existingSecret: { name: 'db' } } };
+      }),
+    ).toEqual([
+      'receiver.deploy.replicas: several replicas run on kubernetes only (docker runs one container)',
+      'receiver.deploy.database.existingSecret: an existing Secret exists on kubernetes only; on docker the URL comes from TF_VAR_database_url',
+    ]);
   });
 });

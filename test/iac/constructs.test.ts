@@ -1,5 +1,5 @@
 /** Each construct on its own: resources and key properties, defaults, every validation error. */
-import './support-jest-matchers';
+import './support/jest-matchers';
 import type { Construct} from '../../constructs/framework';
 import { TerraformStack, TerraformVariable, Testing } from '../../constructs/framework';
 import { Assignments } from '../../constructs/okta/assignments';
@@ -7,7 +7,7 @@ import {
   AppAutoLogin,
   AppConnection,
   AppFeatures,
-  AppGroupAssignments,
+  AppGroupAssignment,
   AppSaml,
   AppUser,
   AppUserSchemaProperty,
@@ -96,7 +96,7 @@ describe('ProvisioningConnection', () => {
     expect(runbook.value).not.toContain('var.token');
   });
 
-  it('api mode declares the connection with the token reference and the To-App features', () => {
+  it('api mode (for an app whose connection the API configures) declares the connection with the token reference and the To-App features', () => {
     const out = synth(
       (s) =>
         new ProvisioningConnection(s, 'P', {
@@ -105,6 +105,7 @@ describe('ProvisioningConnection', () => {
           token: token(s),
           mode: 'api',
           confirmed: true,
+          appSupportsConnectionApi: true,
           deactivate: false,
         }),
     );
@@ -125,9 +126,10 @@ describe('ProvisioningConnection', () => {
     });
   });
 
-  it('refuses api mode before provisioning is confirmed, and plain http', () => {
+  it('refuses api mode for the SCIM test apps (saying why and what to do), before provisioning is confirmed, and plain http', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
     expect(problems(() => new ProvisioningConnection(stack, 'P', { appId: 'a', scimBaseUrl: 'http://x/scim/v2', token: 't', mode: 'api' }))).toEqual([
+      expect.stringMatching(/^mode: Okta's Connections and Features APIs configure only a few OIN apps .* status UNKNOWN, nothing is configured .* Use mode 'console' and follow the provisioning_runbook output/),
       'confirmed: api mode needs provisioning enabled on the app first (set confirmed once it is)',
       'scimBaseUrl: Okta only calls https URLs',
     ]);
@@ -137,6 +139,7 @@ describe('ProvisioningConnection', () => {
 describe('ProfileAttributes', () => {
   const attributes = [
     { name: 'costBand', displayName: 'Cost band', description: 'Pay band' },
+    { name: 'site', displayName: 'Site', permission: 'HIDE' as const },
     { name: 'department', displayName: 'Department', namespace: 'enterprise' as const },
     { name: 'badge', displayName: 'Badge', type: 'integer' as const, required: true },
   ];
@@ -146,7 +149,7 @@ describe('ProfileAttributes', () => {
     const construct = new ProfileAttributes(stack, 'A', { appId: 'APP', extensionUrn: URN, attributes });
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
     expect(construct.properties).toEqual({});
-    expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/3 attribute\(s\) wait for provisioning\.confirmed/)]);
+    expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/4 attribute\(s\) wait for provisioning\.confirmed/)]);
   });
 
   it('declares each attribute with external name and namespace once confirmed', () => {
@@ -162,12 +165,19 @@ describe('ProfileAttributes', () => {
       external_namespace: URN,
       master: 'PROFILE_MASTER',
       scope: 'NONE',
-      permissions: 'READ_ONLY',
+      permissions: 'READ_WRITE',
       required: false,
+      lifecycle: { prevent_destroy: true },
     });
     expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, { index: 'department', external_namespace: ENTERPRISE_EXTENSION_URN });
     expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, { index: 'badge', type: 'integer', required: true });
-    expect(Object.keys(construct.properties)).toEqual(['costBand', 'department', 'badge']);
+    expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, { index: 'site', permissions: 'HIDE' });
+    expect(Object.keys(construct.properties)).toEqual(['costBand', 'site', 'department', 'badge']);
+  });
+
+  it('lets destroys through when protection is turned off', () => {
+    const out = parsed((s) => new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes, provisioningConfirmed: true, preventDestroy: false }));
+    for (const property of Object.values(out.resource.okta_app_user_schema_property) as any[]) expect(property.lifecycle).toEqual({ prevent_destroy: false });
   });
 
   it('reports every invalid attribute at once', () => {
@@ -182,6 +192,7 @@ describe('ProfileAttributes', () => {
               { name: '1st', displayName: 'x' },
               { name: 'a', displayName: ' ' },
               { name: 'A', displayName: 'y' },
+              { name: 'b', displayName: 'z', permission: 'WRITE_ONLY' as never },
             ],
           }),
       ),
@@ -190,6 +201,7 @@ describe('ProfileAttributes', () => {
       'attributes[0].name: expected a Profile Editor variable name',
       'attributes[1].displayName: must not be empty',
       'attributes[2].name: duplicate "A"',
+      'attributes[3].permission: expected one of HIDE, READ_ONLY, READ_WRITE',
     ]);
   });
 });
@@ -205,6 +217,7 @@ describe('ProfileMappings', () => {
       target_id: 'APP',
       delete_when_absent: false,
       always_apply: false,
+      lifecycle: { prevent_destroy: true },
       mappings: [{ id: 'costBand', expression: 'user.costCenter', push_status: 'PUSH' }],
     });
     expect(mapping.source_id).toMatch(/^\$\{data\.okta_user_profile_mapping_source\./);
@@ -234,22 +247,36 @@ describe('OktaGroups and Assignments', () => {
           { key: 'admins', name: 'Admins (dev)', source: 'create', description: 'Portal admins' },
         ],
       });
-      new Assignments(s, 'A', { appId: 'APP', groupIds: [groups.idOf('eng'), groups.idOf('admins')], people: ['ada@example.com'] });
+      new Assignments(s, 'A', {
+        appId: 'APP',
+        groups: [
+          { key: 'eng', groupId: groups.idOf('eng') },
+          { key: 'admins', groupId: groups.idOf('admins') },
+        ],
+        people: ['Ada@example.com'],
+      });
     });
     expect(out).toHaveDataSourceWithProperties(DataOktaGroup, { name: 'Engineering', type: 'OKTA_GROUP' });
     expect(out).toHaveResourceWithProperties(Group, { name: 'Admins (dev)', description: 'Portal admins' });
-    const assignments = Object.values(JSON.parse(out).resource.okta_app_group_assignments)[0] as any;
-    expect(assignments.group).toEqual([
-      { id: expect.stringMatching(/^\$\{data\.okta_group\./), priority: 0 },
-      { id: expect.stringMatching(/^\$\{okta_group\./), priority: 1 },
-    ]);
-    expect(out).toHaveDataSourceWithProperties(DataOktaUser, { search: [{ name: 'profile.login', value: 'ada@example.com' }] });
-    expect(out).toHaveResourceWithProperties(AppUser, { app_id: 'APP', username: 'ada@example.com' });
+    const assignments = JSON.parse(out).resource.okta_app_group_assignment;
+    // One resource per group, addressed by its key; priority follows the list.
+    const byAddress = Object.fromEntries(Object.entries(assignments).map(([k, a]: [string, any]) => [k.replace(/_[0-9A-F]{8}$/, ''), [a.group_id.split('.')[0], a.priority]]));
+    expect(byAddress).toEqual({ 'A_group-eng': ['${data', 0], 'A_group-admins': ['${okta_group', 1] });
+    expect(Object.keys(JSON.parse(out).resource.okta_app_user).map((k) => k.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['A_adaexamplecom']);
+    expect(out).toHaveDataSourceWithProperties(DataOktaUser, { search: [{ name: 'profile.login', value: 'Ada@example.com' }] });
+    expect(out).toHaveResourceWithProperties(AppUser, { app_id: 'APP', username: 'Ada@example.com' });
+  });
+
+  it('declares no assignment while disabled (console mode before provisioning is confirmed), and warns', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    const construct = new Assignments(stack, 'A', { appId: 'APP', groups: [{ key: 'eng', groupId: 'G' }], people: ['ada@example.com'], enabled: false });
+    expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
+    expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/1 group and 1 person assignment\(s\) wait for provisioning\.confirmed/)]);
   });
 
   it('declares no assignment resource when there is nothing to assign', () => {
     const out = synth((s) => new Assignments(s, 'A', { appId: 'APP' }));
-    expect(out).not.toHaveResource(AppGroupAssignments);
+    expect(out).not.toHaveResource(AppGroupAssignment);
     expect(out).not.toHaveResource(AppUser);
   });
 
@@ -258,9 +285,10 @@ describe('OktaGroups and Assignments', () => {
     expect(
       problems(() => new OktaGroups(stack, 'G', { groups: [{ key: 'a', name: '' }, { key: 'a', name: 'x', description: 'd' }] })),
     ).toEqual(['groups[0].name: must not be empty', 'groups[1].key: duplicate "a"', 'groups[1].description: only for created groups']);
-    expect(problems(() => new Assignments(stack, 'A', { appId: 'x', people: ['nobody', 'a@b.c', 'A@B.C'] }))).toEqual([
+    expect(problems(() => new Assignments(stack, 'A', { appId: 'x', people: ['nobody', 'a@b.c', 'A@B.C'], groups: [{ key: 'g', groupId: '1' }, { key: 'g', groupId: '2' }] }))).toEqual([
       'people[0]: expected an Okta login (an e-mail address)',
       'people[2]: duplicate "A@B.C"',
+      'groups[1].key: duplicate "g"',
     ]);
     const groups = new OktaGroups(stack, 'G2', { groups: [] });
     expect(() => groups.idOf('missing')).toThrow(/unknown group key "missing"/);
@@ -274,22 +302,25 @@ describe('GroupPush', () => {
       push = new GroupPush(s, 'P', {
         appId: 'APP',
         provisioningConfirmed: true,
-        groups: [{ groupId: 'G1', targetName: 'Engineering' }, { groupId: 'G2', deleteDownstreamOnDestroy: true }],
+        groups: [{ key: 'eng', groupId: 'G1', targetName: 'Engineering' }, { key: 'ops', groupId: 'G2', deleteDownstreamOnDestroy: true }],
       });
     });
+    expect(Object.keys(JSON.parse(out).resource.okta_push_group).map((k) => k.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['P_eng', 'P_ops']);
     expect(out).toHaveResourceWithProperties(PushGroup, { app_id: 'APP', source_group_id: 'G1', target_group_name: 'Engineering', status: 'ACTIVE', delete_target_group_on_destroy: false });
     expect(out).toHaveResourceWithProperties(PushGroup, { source_group_id: 'G2', delete_target_group_on_destroy: true });
-    expect(push.pushes[1]!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(true);
-    expect(push.pushes[0]!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(false);
+    expect(push.pushes.ops!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(true);
+    expect(push.pushes.eng!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(false);
   });
 
   it('waits for provisioning.confirmed', () => {
-    const out = synth((s) => new GroupPush(s, 'P', { appId: 'APP', groups: [{ groupId: 'G1' }] }));
+    const out = synth((s) => new GroupPush(s, 'P', { appId: 'APP', groups: [{ key: 'eng', groupId: 'G1' }] }));
     expect(out).not.toHaveResource(PushGroup);
   });
 
-  it('refuses an empty target name', () => {
+  it('refuses an empty target name and duplicate or malformed keys', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    expect(problems(() => new GroupPush(stack, 'P', { appId: 'A', groups: [{ groupId: 'g', targetName: ' ' }] }))).toEqual(['groups[0].targetName: must not be empty']);
+    expect(
+      problems(() => new GroupPush(stack, 'P', { appId: 'A', groups: [{ key: 'g', groupId: 'g', targetName: ' ' }, { key: 'g', groupId: 'h' }, { key: 'Bad Key', groupId: 'i' }] })),
+    ).toEqual(['groups[0].targetName: must not be empty', 'groups[1].key: duplicate "g"', 'groups[2].key: expected a lower-case identifier (a-z, 0-9, -)']);
   });
 });

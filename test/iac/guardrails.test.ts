@@ -30,7 +30,7 @@ it('passes a compliant stack', () => {
     const app = new AppSaml(stack, 'App', { label: 'Portal (dev)', preconfiguredApp: 'scim2testapp' });
     new AppConnection(stack, 'C', { id: app.id, baseUrl: 'https://x/scim/v2', action: 'activate', profile: { authScheme: 'TOKEN', token: token.stringValue } });
     new TerraformOutput(stack, 'scim_token', { value: token.stringValue, sensitive: true });
-    new GroupPush(stack, 'P', { appId: app.id, provisioningConfirmed: true, groups: [{ groupId: 'g' }, { groupId: 'h', deleteDownstreamOnDestroy: true }] });
+    new GroupPush(stack, 'P', { appId: app.id, provisioningConfirmed: true, groups: [{ key: 'g', groupId: 'g' }, { key: 'h', groupId: 'h', deleteDownstreamOnDestroy: true }] });
   });
   expect(() => app.synth()).not.toThrow();
 });
@@ -40,6 +40,14 @@ it('refuses a literal token in a resource', () => {
     new AppConnection(stack, 'C', { id: 'x', baseUrl: 'https://x/scim/v2', action: 'activate', profile: { authScheme: 'TOKEN', token: 'scim_plaintext' } });
   });
   expect(() => app.synth()).toThrow(/\[okta-dev\/C\] profile\.token is a literal value; pass credentials as sensitive references/);
+});
+
+it('refuses a literal credential in the provider configuration', () => {
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, 'okta-dev');
+  new OktaProvider(stack, 'okta', { orgName: 'acme-dev', baseUrl: 'oktapreview.com', apiToken: '00literal-token' });
+  Aspects.of(stack).add(new NoPlaintextSecrets());
+  expect(() => app.synth()).toThrow(/\[okta-dev\/okta\] provider api_token is a literal value; pass credentials as sensitive variables/);
 });
 
 it('refuses a credential-looking output that is not sensitive', () => {

@@ -91,6 +91,7 @@ describe('with an SMTP server', () => {
   });
 
   it('lets an admin re-invite: a new e-mail and link, the old link stops working', async () => {
+    await r.api('PUT', '/settings', { autoInvite: true }); // independent of the tests before it
     const user = await r.createUser('reinvite@example.com');
     await waitFor(() => sink.messages.some((m) => m.to.includes('reinvite@example.com')), 10_000, 'the first invitation');
     const firstLink = linkIn(sink.messages.find((m) => m.to.includes('reinvite@example.com'))!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);

@@ -162,7 +162,7 @@ describe('invalid PATCH requests', () => {
     ['read-only path', patchOp({ op: 'replace', path: 'groups', value: [] }), 'mutability'],
     ['wrong type', patchOp({ op: 'replace', path: 'active', value: 'maybe' }), 'invalidValue'],
     ['object for a string', patchOp({ op: 'replace', path: 'title', value: { a: 1 } }), 'invalidValue'],
-    ['removing userName', patchOp({ op: 'remove', path: 'userName' }), 'invalidValue'],
+    ['removing userName (RFC 7644 §3.5.2.2)', patchOp({ op: 'remove', path: 'userName' }), 'mutability'],
     ['bad value filter', patchOp({ op: 'replace', path: 'emails[type eq]', value: 'x' }), 'invalidFilter'],
     ['path-less non-object', patchOp({ op: 'replace', value: 'x' }), 'invalidValue'],
     ['body is an array', [], 'invalidSyntax'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AttributeDefinitionInput, AttributeDefinitionRecord, ScimStore } from '../store/types';
 import type { DynamicSchemaCatalog } from './custom-schema';
-import { customAttributeNameProblem } from './custom-schema';
+import { customAttributeNameProblem } from '../schema/attribute-contract';
 import { conflict, notFoundError } from './errors';
 import { parse } from './validation';
 import type { TemplatesService } from './templates-service';

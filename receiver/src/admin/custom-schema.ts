@@ -1,27 +1,13 @@
 import type { ResourceKind, ResourceType, SchemaCatalog } from '../scim/resource-types';
-import { COMMON_ATTRIBUTES, GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../scim/resource-types';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../scim/resource-types';
 import type { AttributeDefinition, SchemaDefinition } from '../scim/schema-definitions';
-import { ENTERPRISE_USER_SCHEMA_DEFINITION, USER_SCHEMA_DEFINITION, findAttribute } from '../scim/schema-definitions';
+import { ENTERPRISE_USER_SCHEMA_DEFINITION } from '../scim/schema-definitions';
 import type { AttributeDefinitionRecord } from '../store/types';
 
 export const DEFAULT_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User';
 
-/** RFC 7643 §2.1 ATTRNAME, bounded in length. */
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-
-/**
- * Why `name` cannot be a custom attribute, or undefined when it can. Names must not repeat a core or
- * enterprise attribute: `${name}` templates address all three namespaces by bare name.
- */
-export function customAttributeNameProblem(name: string): string | undefined {
-  if (!ATTRIBUTE_NAME.test(name)) {
-    return 'must start with a letter and contain only letters, digits, "-" and "_" (at most 64 characters)';
-  }
-  const taken = [...USER_SCHEMA_DEFINITION.attributes, ...ENTERPRISE_USER_SCHEMA_DEFINITION.attributes, ...COMMON_ATTRIBUTES];
-  const clash = findAttribute(taken, name);
-  if (clash) return `collides with the standard attribute "${clash.name}"`;
-  return undefined;
-}
+/** The name rule lives in the shared attribute contract (also used by the infrastructure config). */
+export { customAttributeNameProblem } from '../schema/attribute-contract';
 
 export function toAttributeDefinition(record: AttributeDefinitionRecord): AttributeDefinition {
   return {

@@ -1,15 +1,25 @@
 import { sha256Hex } from '../auth/tokens';
 import { isPlainObject } from '../scim/attribute-values';
 import type { InvitationRecord, ScimStore } from '../store/types';
+import { checkRecipient, describeRefused } from '../mail/recipient';
 import { badRequest, notFoundError } from './errors';
 
 export const SMTP_NOT_CONFIGURED = 'SMTP is not configured: set SMTP_URL (and MAIL_FROM) for invitations to be sent.';
 
-/** The address an invitation goes to: the primary e-mail, else the first one. */
-export function invitationAddress(data: Record<string, unknown>): string | undefined {
+/** Where an invitation would go: one validated address, or the value that was refused and why. */
+export type InvitationTarget = { readonly email: string } | { readonly refused: { readonly email: string; readonly reason: string } };
+
+/**
+ * The address an invitation goes to: the primary e-mail, else the first one; undefined when the user has
+ * none. Anything but exactly one plain mailbox is refused (mail/recipient.ts), never sent.
+ */
+export function invitationTarget(data: Record<string, unknown>): InvitationTarget | undefined {
   const emails = Array.isArray(data.emails) ? data.emails.filter(isPlainObject) : [];
   const chosen = emails.find((e) => e.primary === true) ?? emails[0];
-  return typeof chosen?.value === 'string' && chosen.value.includes('@') ? chosen.value : undefined;
+  if (chosen?.value === undefined) return undefined;
+  const checked = checkRecipient(chosen.value);
+  if (checked.ok) return { email: checked.address };
+  return { refused: { email: String(chosen.value), reason: describeRefused(chosen.value, checked.reason) } };
 }
 
 export type AcceptOutcome = 'accepted' | 'unknown' | 'used' | 'expired';
@@ -34,8 +44,10 @@ export class InvitationsService {
   async invite(userId: string, actor: string): Promise<InvitationView> {
     const user = await this.store.users.get(userId, { groups: false });
     if (!user) throw notFoundError(`User ${userId} not found.`);
-    const email = invitationAddress(user.data);
-    if (!email) throw badRequest(`User ${String(user.data.userName)} has no e-mail address to invite.`, 'emails');
+    const target = invitationTarget(user.data);
+    if (!target) throw badRequest(`User ${String(user.data.userName)} has no e-mail address to invite.`, 'emails');
+    if ('refused' in target) throw badRequest(`User ${String(user.data.userName)} cannot be invited. ${target.refused.reason}`, 'emails');
+    const email = target.email;
     const record = await this.store.invitations.createManual(userId, email, {
       actor,
       action: 'invitation.create',

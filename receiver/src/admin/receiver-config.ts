@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { customAttributeNameProblem } from './custom-schema';
+import { customAttributeNameProblem } from '../schema/attribute-contract';
 import { ATTRIBUTE_TYPES } from './attributes-service';
 
 /**

@@ -15,6 +15,10 @@ import { isPlainObject } from '../scim/attribute-values';
 import { ScimError } from '../scim/errors';
 import { parseFilter } from '../scim/filter';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/urns';
+import type { ReceiverLimits } from '../scim/limits';
+import { DEFAULT_LIMITS } from '../scim/limits';
+import { QueryBudgetExceededError } from '../store/errors';
+import { undeclaredHint } from '../admin/diagnostics';
 import type { ScimStore, UserRecord } from '../store/types';
 import { isStoreUnavailable } from '../store/errors';
 
@@ -28,6 +32,8 @@ export interface AdminRoutesOptions {
   readonly tokens: TokensService;
   readonly invitations: InvitationsService;
   readonly smtpConfigured: boolean;
+  /** Filter, time and size bounds (the admin search compiles to the same filters as SCIM). */
+  readonly limits?: ReceiverLimits;
 }
 
 declare module 'fastify' {
@@ -37,8 +43,16 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * The admin search is built here, not typed by a client: its five `co` terms must fit whatever the
+ * SCIM filter limits are (a 200-character search, JSON-escaped, is at most ~1,300 characters per term).
+ */
+function adminFilterLimits(limits: ReceiverLimits) {
+  return { ...limits.filter, maxLength: Math.max(limits.filter.maxLength, 8192), maxTerms: Math.max(limits.filter.maxTerms, 8), maxDepth: Math.max(limits.filter.maxDepth, 2) };
+}
+
 const Paging = z.object({
-  startIndex: z.coerce.number().int().min(1).default(1),
+  startIndex: z.coerce.number().int().min(1).max(2_147_483_647).default(1),
   count: z.coerce.number().int().min(0).max(1000).default(50),
 });
 
@@ -72,6 +86,8 @@ function errorReply(reply: FastifyReply, status: number, message: string, field?
 /** `/api`: the admin API (JSON), authenticated with an admin API key. */
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
   const { store, catalog, settings, attributes, templates, tokens, invitations } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const bounds = { timeLimitMs: limits.queryTimeLimitMs };
 
   app.addHook('onRequest', async (request, reply) => {
     const credential = options.verifier.verify(request.headers.authorization);
@@ -85,6 +101,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AdminError) return errorReply(reply, error.status, error.message, error.field, error.details);
     if (error instanceof ScimError) return errorReply(reply, error.status, error.detail);
+    if (error instanceof QueryBudgetExceededError) {
+      return errorReply(reply, 400, `The search took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; search for something more specific.`, 'search');
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorReply(reply, 413, 'The request body is too large.');
     if (error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) return errorReply(reply, 400, `Invalid request body: ${error.message}`, '(body)');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return errorReply(reply, error.statusCode, error.message);
@@ -125,9 +144,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
       clauses.push(`(userName co ${s} or displayName co ${s} or emails.value co ${s} or name.givenName co ${s} or name.familyName co ${s})`);
     }
     if (query.status) clauses.push(`active eq ${query.status === 'active'}`);
-    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and ')) : undefined;
+    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and '), adminFilterLimits(limits)) : undefined;
     const page = await store.users.list(
-      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count },
+      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, ...bounds },
       { groups: false, ...(query.source ? { createdBy: query.source } : {}) },
     );
     const labels = await tokenLabels();
@@ -176,8 +195,8 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   // Groups
   app.get('/groups', async (request) => {
     const query = parse(Paging.extend({ search: z.string().trim().max(200).optional() }), request.query);
-    const filter = query.search ? parseFilter(catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`) : undefined;
-    const page = await store.groups.list({ ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count }, { members: false });
+    const filter = query.search ? parseFilter(catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`, adminFilterLimits(limits)) : undefined;
+    const page = await store.groups.list({ ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, ...bounds }, { members: false });
     const counts = await store.groups.memberCounts(page.items.map((g) => g.id));
     return {
       totalResults: page.totalResults,
@@ -256,20 +275,18 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
 
   app.get('/diagnostics', async () => {
     const undeclared = await store.diagnostics.undeclared();
+    const knownUrns = catalog.resourceTypes().flatMap((t) => [t.schema.id, ...t.extensions.map((e) => e.id)]);
+    const refused = await invitations.list({ status: 'failed', limit: 20 });
     const invitationCounts = await store.invitations.counts();
     return {
       extensionUrn: catalog.extensionUrn,
-      undeclaredAttributes: undeclared.map((u) => ({
-        ...u,
-        hint:
-          u.urn === catalog.extensionUrn
-            ? `Okta sends "${u.name}" but the receiver does not declare it: add it (POST /api/attributes) or to RECEIVER_CONFIG, or remove it from the Okta app's profile.`
-            : `Attribute "${u.name}" is not part of ${u.urn}.`,
-      })),
+      undeclaredAttributes: undeclared.map((u) => ({ ...u, hint: undeclaredHint(u, catalog.extensionUrn, knownUrns) })),
       invitations: {
         ...invitationCounts,
         smtpConfigured: options.smtpConfigured,
         ...(options.smtpConfigured ? {} : { blockedReason: SMTP_NOT_CONFIGURED }),
+        // The latest failures with their reasons (a refused recipient is one), for the admin to act on.
+        recentFailures: refused.map((i) => ({ id: i.id, userId: i.userId, userName: i.userName, email: i.email, lastError: i.lastError ?? null, created: i.created })),
       },
       tokens: (await tokens.list()).map((t) => ({ id: t.id, label: t.label, status: t.status, lastUsed: t.lastUsed ?? null, managed: t.managed })),
     };

@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import compress from '@fastify/compress';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/tokens';
@@ -15,7 +16,10 @@ import { adminRoutes } from './admin-routes';
 import type { InvitationsService } from '../admin/invitations-service';
 import { inviteRoutes } from './invite-routes';
 import type { ScimStore } from '../store/types';
-import { installErrorHandler } from './error-handler';
+import type { ReceiverLimits } from '../scim/limits';
+import { DEFAULT_LIMITS } from '../scim/limits';
+import { installErrorHandler, installProtocolErrorHandlers, scimClientErrorHandler, scimFrameworkErrors } from './error-handler';
+import { redactUrl } from './log-redaction';
 import { installMetrics } from './metrics';
 import { sendScim } from './reply';
 import { scimRoutes } from './scim-routes';
@@ -29,6 +33,10 @@ export interface AppOptions {
   readonly rateLimitPerMinute: number;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Filters, values, list bytes, query time (defaults: DEFAULT_LIMITS). */
+  readonly limits?: ReceiverLimits;
+  /** Compress responses of at least this many bytes for clients that accept it; 0 disables (default 1024). */
+  readonly compressionMinBytes?: number;
   readonly metricsTokenHashes: readonly string[];
   readonly publicUrl?: string;
   readonly trustProxy?: boolean;
@@ -39,10 +47,25 @@ export interface AppOptions {
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
 
+/** The request as logged: the URL without invitation tokens or credential-like query values. */
+function loggedRequest(request: FastifyRequest) {
+  return { method: request.method, url: redactUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
+/** Ids, URNs and invitation tokens are far shorter; longer path segments still reach authentication first. */
+const MAX_PARAM_LENGTH = 2048;
+
 /** Builds the HTTP application; listening, signals and bootstrap belong to the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
+    // Every request's log lines go through a child logger: give it the redacting request serializer.
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      logger.child(bindings, { ...childOptions, serializers: { ...childOptions.serializers, req: loggedRequest } }),
+    // Bad percent-encoding, raw non-ASCII bytes, over-long path parameters: SCIM bodies, authentication first.
+    clientErrorHandler: scimClientErrorHandler,
+    frameworkErrors: scimFrameworkErrors({ scim: options.verifier, ...(options.admin ? { admin: options.admin.verifier } : {}) }),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
@@ -51,15 +74,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: 0,
     requestTimeout: 55_000,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, caseSensitive: true },
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: MAX_PARAM_LENGTH },
   });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
+  installProtocolErrorHandlers(app);
+
+  // Okta sends Accept-Encoding: gzip,deflate (doc §2): large pages (a 5,000-member group) shrink ~10×.
+  if ((options.compressionMinBytes ?? 1024) > 0) {
+    await app.register(compress, { threshold: options.compressionMinBytes ?? 1024, encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
+  }
+
   // Both media types, with or without charset (doc §2); an empty body (DELETE with a Content-Type) is no body.
-  app.removeContentTypeParser(['application/json']);
+  // Only these: Fastify's text/plain parser would turn a text body into 400 invalidSyntax instead of 415.
+  app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser(JSON_TYPES, { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') {
@@ -72,9 +103,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, options.bodyLimitBytes);
   const registry = installMetrics(app);
 
-  const limits = { defaultCount: options.defaultPageSize, maxCount: options.maxPageSize };
-  const users = new UsersService(options.store, options.catalog, limits, options.policy);
-  const groups = new GroupsService(options.store, options.catalog, limits);
+  const serviceLimits = {
+    defaultCount: options.defaultPageSize,
+    maxCount: options.maxPageSize,
+    filter: limits.filter,
+    values: limits.values,
+    maxResponseBytes: limits.maxResponseBytes,
+    queryTimeLimitMs: limits.queryTimeLimitMs,
+  };
+  const users = new UsersService(options.store, options.catalog, serviceLimits, options.policy);
+  const groups = new GroupsService(options.store, options.catalog, serviceLimits);
   const discovery = new Discovery(options.catalog, { maxResults: options.maxPageSize, maxPayloadSize: options.bodyLimitBytes });
 
   await app.register(scimRoutes, {
@@ -89,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.admin) {
-    await app.register(adminRoutes, { prefix: '/api', ...options.admin });
+    await app.register(adminRoutes, { prefix: '/api', ...options.admin, limits });
     await app.register(inviteRoutes, { prefix: '/invite', invitations: options.admin.invitations });
   }
 

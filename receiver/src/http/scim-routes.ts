@@ -158,6 +158,10 @@ export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOption
   // Declared unsupported in ServiceProviderConfig; answered explicitly rather than as unknown routes.
   app.post('/Bulk', async (_request, reply) => sendScim(reply, 501, errorBody(501, 'Bulk operations are not supported.')));
   app.all('/Me', async (_request, reply) => sendScim(reply, 501, errorBody(501, '/Me is not supported.')));
+  // RFC 7644 §3.4.3 search across resource types at the root: not implemented (search /Users/.search or /Groups/.search).
+  app.post('/.search', async (_request, reply) =>
+    sendScim(reply, 501, errorBody(501, 'Searching across resource types is not supported; use POST /Users/.search or /Groups/.search.')),
+  );
 
   app.setNotFoundHandler(async (request, reply) => {
     const error = notFound(`No SCIM endpoint ${request.method} ${request.url.split('?')[0]}.`);

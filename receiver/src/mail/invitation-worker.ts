@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { sha256Hex } from '../auth/tokens';
 import type { InvitationRecord, InvitationStore } from '../store/types';
 import { invitationEmail } from './invitation-email';
+import { checkRecipient, describeRefused } from './recipient';
 import type { Mailer } from './mailer';
 
 export interface InvitationWorkerOptions {
@@ -66,34 +67,59 @@ export class InvitationWorker {
     this.timer.unref();
   }
 
-  /** One pass over due invitations; returns how many were sent. */
+  /** One pass over due invitations; returns how many were sent. Claims nothing once stopping. */
   async runOnce(): Promise<number> {
     let sent = 0;
-    for (;;) {
+    while (!this.stopped) {
       const now = Date.now();
       // The lease outlasts an SMTP timeout; a crash mid-send retries once it ends.
       const due = await this.store.claimDue(new Date(now).toISOString(), new Date(now + 5 * 60_000).toISOString(), 20);
-      if (due.length === 0 || this.stopped) return sent;
-      for (const invitation of due) if (await this.deliver(invitation)) sent++;
+      if (due.length === 0) return sent;
+      for (const [index, invitation] of due.entries()) {
+        if (this.stopped) {
+          // Shutting down: what is not being sent goes back to the outbox now, not after the lease.
+          await this.store.release(
+            due.slice(index).map((i) => ({ id: i.id, claimedUntil: i.nextAttemptAt })),
+            new Date().toISOString(),
+          );
+          return sent;
+        }
+        if (await this.deliver(invitation)) sent++;
+      }
     }
+    return sent;
   }
 
   private async deliver(invitation: InvitationRecord): Promise<boolean> {
+    const claimedUntil = invitation.nextAttemptAt;
+    // Checked again right before sending (it was when queued): an address from an older version, or a
+    // row written by other means, never reaches SMTP unless it is one plain mailbox.
+    const recipient = checkRecipient(invitation.email);
+    if (!recipient.ok) {
+      const reason = describeRefused(invitation.email, recipient.reason);
+      this.logger.warn({ invitation: invitation.id }, 'invitation refused: invalid recipient');
+      await this.store.markAttemptFailed(invitation.id, claimedUntil, reason, new Date().toISOString(), true);
+      return false;
+    }
     const token = `inv_${randomBytes(32).toString('base64url')}`;
     const expiresAt = new Date(Date.now() + this.options.linkTtlSeconds * 1000).toISOString();
     const link = `${this.options.publicUrl}/invite/${token}`;
     try {
-      await this.mailer.send(invitationEmail(invitation.email, invitation.userName, link, expiresAt));
+      await this.mailer.send(invitationEmail(recipient.address, invitation.userName, link, expiresAt));
     } catch (error) {
       const attempts = invitation.attempts + 1;
       const giveUp = attempts >= this.options.maxAttempts;
       const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ invitation: invitation.id, attempts, giveUp, error: message }, 'invitation e-mail failed');
-      await this.store.markAttemptFailed(invitation.id, message, new Date(Date.now() + delay).toISOString(), giveUp);
+      await this.store.markAttemptFailed(invitation.id, claimedUntil, message, new Date(Date.now() + delay).toISOString(), giveUp);
       return false;
     }
-    await this.store.markSent(invitation.id, sha256Hex(token), new Date().toISOString(), expiresAt);
+    if (!(await this.store.markSent(invitation.id, claimedUntil, sha256Hex(token), new Date().toISOString(), expiresAt))) {
+      // An admin re-invited while this e-mail was on its way: the newer invitation wins, this link never works.
+      this.logger.info({ invitation: invitation.id }, 'invitation superseded while it was being sent; its link is void');
+      return false;
+    }
     this.logger.info({ invitation: invitation.id }, 'invitation e-mail sent');
     return true;
   }

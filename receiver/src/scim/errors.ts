@@ -46,5 +46,6 @@ export const invalidFilter = (detail: string) => new ScimError(400, detail, 'inv
 export const invalidPath = (detail: string) => new ScimError(400, detail, 'invalidPath');
 export const noTarget = (detail: string) => new ScimError(400, detail, 'noTarget');
 export const mutability = (detail: string) => new ScimError(400, detail, 'mutability');
+export const tooMany = (detail: string) => new ScimError(400, detail, 'tooMany');
 export const uniqueness = (detail: string) => new ScimError(409, detail, 'uniqueness');
 export const notFound = (detail: string) => new ScimError(404, detail);

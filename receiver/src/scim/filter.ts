@@ -1,8 +1,11 @@
 import type { Filter } from 'scim2-parse-filter';
 import { parse } from 'scim2-parse-filter';
 import type { CompareOperator, ResolvedFilter } from '../store/query';
+import { foldText } from '../text/fold';
 import { coerceBoolean } from './attribute-values';
 import { invalidFilter } from './errors';
+import type { FilterLimits } from './limits';
+import { DEFAULT_LIMITS } from './limits';
 import type { AttributeRef, ResourceType } from './resource-types';
 import { leafOf, resolveAttributePath } from './resource-types';
 import type { AttributeDefinition } from './schema-definitions';
@@ -10,27 +13,128 @@ import { findAttribute } from './schema-definitions';
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
 const SUBSTRING: ReadonlySet<CompareOperator> = new Set(['co', 'sw', 'ew']);
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'not']);
+/** Every string literal is handed to the parser as `"@@<n>"`: no backslash ever reaches it. */
+const PLACEHOLDER = /^@@(\d+)$/;
 
-/** Parses an RFC 7644 §3.4.2.2 filter and resolves every attribute; any problem is 400 invalidFilter. */
-export function parseFilter(type: ResourceType, text: string): ResolvedFilter {
+interface Lexed {
+  /** The filter with each string literal replaced by a placeholder. */
+  readonly text: string;
+  /** The decoded string literals, by placeholder number. */
+  readonly strings: readonly string[];
+}
+
+function tooComplex(limit: string, max: number, what: string): never {
+  throw invalidFilter(`The filter is too complex: ${what} exceeds ${limit} (${max}).`);
+}
+
+/**
+ * Scans the filter once, before the parser sees it: bounds its length, its nesting and its number of
+ * terms (scim2-parse-filter is recursive; 5,800 nested `not` overflow the stack), and decodes string
+ * literals as JSON strings (RFC 7644 §3.4.2.2), which the parser would otherwise leave escaped.
+ */
+function lex(text: string, limits: FilterLimits): Lexed {
+  if (text.length > limits.maxLength) tooComplex('SCIM_FILTER_MAX_LENGTH', limits.maxLength, `its length (${text.length} characters)`);
+  const strings: string[] = [];
+  let out = '';
+  let depth = 0;
+  let maxDepth = 0;
+  let terms = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) throw invalidFilter(`Invalid filter ${JSON.stringify(text)}: unterminated string.`);
+      const literal = text.slice(i, j + 1);
+      let decoded: string;
+      try {
+        // The parser's tokenizer accepts raw line breaks inside strings; JSON needs them escaped.
+        // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+        decoded = JSON.parse(literal.replace(/[\u0000-\u001f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)) as string;
+      } catch {
+        throw invalidFilter(`Invalid string ${literal} in filter: use JSON escapes (\\" and \\\\).`);
+      }
+      out += `"@@${strings.length}"`;
+      strings.push(decoded);
+      i = j + 1;
+      continue;
+    }
+    if (c === '(' || c === '[') {
+      depth++;
+      if (depth > maxDepth) maxDepth = depth;
+    } else if (c === ')' || c === ']') {
+      depth--;
+    } else if (/[A-Za-z]/.test(c) && (i === 0 || /[\s()[\]]/.test(text[i - 1]!))) {
+      const word = /^[A-Za-z]+/.exec(text.slice(i, i + 4))?.[0]?.toLowerCase();
+      const end = text[i + (word?.length ?? 0)];
+      if (word && OPERATOR_WORDS.has(word) && (end === undefined || /[\s(]/.test(end))) terms++;
+    }
+    out += c;
+    i++;
+  }
+  if (maxDepth > limits.maxDepth) tooComplex('SCIM_FILTER_MAX_DEPTH', limits.maxDepth, `its nesting (${maxDepth} levels of parentheses or brackets)`);
+  if (terms > limits.maxTerms) tooComplex('SCIM_FILTER_MAX_TERMS', limits.maxTerms, `its number of terms (${terms})`);
+  return { text: out, strings };
+}
+
+/**
+ * Walks the parsed filter without recursion: counts terms, value filters and logical nesting, and puts
+ * the decoded string literals back in place of their placeholders.
+ */
+function checkAndRestore(ast: Filter, lexed: Lexed, limits: FilterLimits, nested: boolean): void {
+  const stack: { node: Filter; depth: number }[] = [{ node: ast, depth: nested ? 1 : 0 }];
+  let terms = 0;
+  let valuePaths = nested ? 1 : 0;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (depth > limits.maxDepth) tooComplex('SCIM_FILTER_MAX_DEPTH', limits.maxDepth, `its nesting (more than ${limits.maxDepth} levels of and/or/not/[ ])`);
+    const n = node as { op: string; filters?: Filter[]; filter?: Filter; valFilter?: Filter; compValue?: unknown };
+    if (n.op === 'and' || n.op === 'or') {
+      for (const f of n.filters ?? []) stack.push({ node: f, depth: depth + 1 });
+    } else if (n.op === 'not') {
+      terms++;
+      if (n.filter) stack.push({ node: n.filter, depth: depth + 1 });
+    } else if (n.op === '[]') {
+      valuePaths++;
+      if (n.valFilter) stack.push({ node: n.valFilter, depth: depth + 1 });
+    } else {
+      terms++;
+      if (typeof n.compValue === 'string') {
+        const match = PLACEHOLDER.exec(n.compValue);
+        if (match) n.compValue = lexed.strings[Number(match[1])];
+      }
+    }
+  }
+  if (terms > limits.maxTerms) tooComplex('SCIM_FILTER_MAX_TERMS', limits.maxTerms, `its number of terms (${terms})`);
+  if (valuePaths > limits.maxValuePaths) {
+    tooComplex('SCIM_FILTER_MAX_VALUE_PATHS', limits.maxValuePaths, `its number of value filters such as emails[...] (${valuePaths})`);
+  }
+}
+
+function parseBounded(text: string, limits: FilterLimits, nested: boolean, what: string): Filter {
+  const lexed = lex(text, limits);
   let ast: Filter;
   try {
-    ast = parse(text);
+    ast = parse(lexed.text);
   } catch (error) {
-    throw invalidFilter(`Invalid filter ${JSON.stringify(text)}: ${error instanceof Error ? error.message : String(error)}.`);
+    if (error instanceof RangeError) tooComplex('SCIM_FILTER_MAX_DEPTH', limits.maxDepth, 'its nesting');
+    const message = (error instanceof Error ? error.message : String(error)).replace(/"@@(\d+)"/g, (_m, n: string) => JSON.stringify(lexed.strings[Number(n)]));
+    throw invalidFilter(`Invalid ${what} ${JSON.stringify(text)}: ${message}.`);
   }
-  return resolve(type, ast, undefined);
+  checkAndRestore(ast, lexed, limits, nested);
+  return ast;
+}
+
+/** Parses an RFC 7644 §3.4.2.2 filter and resolves every attribute; any problem is 400 invalidFilter. */
+export function parseFilter(type: ResourceType, text: string, limits: FilterLimits = DEFAULT_LIMITS.filter): ResolvedFilter {
+  return resolve(type, parseBounded(text, limits, false, 'filter'), undefined);
 }
 
 /** Parses a filter relative to a multi-valued complex attribute, as inside `emails[...]`. */
-export function parseValueFilter(type: ResourceType, parent: AttributeRef, text: string): ResolvedFilter {
-  let ast: Filter;
-  try {
-    ast = parse(text);
-  } catch (error) {
-    throw invalidFilter(`Invalid value filter ${JSON.stringify(text)}: ${error instanceof Error ? error.message : String(error)}.`);
-  }
-  return resolve(type, ast, parent);
+export function parseValueFilter(type: ResourceType, parent: AttributeRef, text: string, limits: FilterLimits = DEFAULT_LIMITS.filter): ResolvedFilter {
+  return resolve(type, parseBounded(text, limits, true, 'value filter'), parent);
 }
 
 function resolveRef(type: ResourceType, path: string, parent: AttributeRef | undefined): AttributeRef {
@@ -142,7 +246,7 @@ function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: u
   if (op === 'ne') return !compareValues(leaf, 'eq', actual, expected);
   if (actual === undefined || actual === null) return false;
   if (typeof expected === 'boolean') return coerceBoolean(actual) === expected;
-  const fold = (v: unknown) => (typeof v === 'string' && !leaf.caseExact ? v.toLowerCase() : v);
+  const fold = (v: unknown) => (typeof v === 'string' && !leaf.caseExact ? foldText(v) : v);
   const a = fold(typeof expected === 'number' ? actual : String(actual)) as string | number;
   const e = fold(expected) as string | number;
   switch (op) {

@@ -2,7 +2,6 @@ import { UnknownMembersError } from '../store/errors';
 import type { GroupChange, GroupRecord, ScimStore } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { invalidValue, notFound } from './errors';
-import type { PagingLimits } from './list-request';
 import { parseListRequest } from './list-request';
 import { parsePatchRequest, planGroupPatch } from './patch';
 import type { Projection } from './projection';
@@ -10,7 +9,9 @@ import { renderGroup } from './representation';
 import { parseResourceBody } from './resource-body';
 import type { SchemaCatalog } from './resource-types';
 import type { RequestContext, ResourceResult } from './users-service';
-import { listResponse, translateStoreError } from './users-service';
+import type { ServiceLimits } from './users-service';
+import { listBounds, listResponse, translateStoreError } from './users-service';
+import { checkValueLimits } from './value-limits';
 import { describeGroupChange } from './activity-summaries';
 
 function translate(error: unknown): unknown {
@@ -40,7 +41,7 @@ export class GroupsService {
   constructor(
     private readonly store: ScimStore,
     private readonly catalog: SchemaCatalog,
-    private readonly limits: PagingLimits,
+    private readonly limits: ServiceLimits,
   ) {}
 
   private get type() {
@@ -48,7 +49,7 @@ export class GroupsService {
   }
 
   async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
-    const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
+    const { data, memberIds } = this.parse(body);
     try {
       const activity = { actor: context.actor ?? 'unknown', action: 'group.create', resourceType: 'Group' as const, summary: `Created group "${String(data.displayName)}"` };
       return this.result(await this.store.groups.create(data, memberIds, { activity }), context);
@@ -66,7 +67,12 @@ export class GroupsService {
 
   async list(input: unknown, context: RequestContext): Promise<JsonObject> {
     const { query, projection } = parseListRequest(this.type, input, this.limits);
-    const page = await this.store.groups.list(query, { members: projection.wants('members') });
+    let page;
+    try {
+      page = await this.store.groups.list({ ...query, ...listBounds(this.limits) }, { members: projection.wants('members') });
+    } catch (error) {
+      throw translate(error);
+    }
     return listResponse(
       page.totalResults,
       query.startIndex,
@@ -76,13 +82,23 @@ export class GroupsService {
 
   /** Full replace; the member list is applied as a difference (doc §11.5). */
   async replace(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
-    const { data, memberIds } = splitMembers(parseResourceBody(this.type, body).data);
+    const { data, memberIds } = this.parse(body);
     return this.modify(id, 'group.replace', () => [{ kind: 'setData', data }, { kind: 'replaceMembers', ids: memberIds }], projection, context);
   }
 
   async patch(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
-    const operations = parsePatchRequest(this.type, body);
-    return this.modify(id, 'group.patch', (current) => planGroupPatch(this.type, current.data, operations), projection, context);
+    const operations = parsePatchRequest(this.type, body, this.limits.filter);
+    return this.modify(
+      id,
+      'group.patch',
+      (current) => {
+        const changes = planGroupPatch(this.type, current.data, operations);
+        for (const change of changes) if (change.kind === 'setData' && this.limits.values) checkValueLimits(this.type, change.data, this.limits.values);
+        return changes;
+      },
+      projection,
+      context,
+    );
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
@@ -132,6 +148,12 @@ export class GroupsService {
     if (!record) throw notFound(`Group ${id} not found.`);
     const result = this.result(record, context);
     return { ...result, resource: projection.apply(result.resource) };
+  }
+
+  private parse(body: unknown): { data: JsonObject; memberIds: string[] } {
+    const split = splitMembers(parseResourceBody(this.type, body).data);
+    if (this.limits.values) checkValueLimits(this.type, split.data, this.limits.values);
+    return split;
   }
 
   private result(record: GroupRecord, context: RequestContext): ResourceResult {

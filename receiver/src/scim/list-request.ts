@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ListQuery, SortSpec } from '../store/query';
 import { invalidValue } from './errors';
 import { parseFilter } from './filter';
+import type { FilterLimits } from './limits';
 import { Projection } from './projection';
 import type { ResourceType } from './resource-types';
 import { resolveAttributePath } from './resource-types';
@@ -14,7 +15,14 @@ export interface ListRequest {
 export interface PagingLimits {
   readonly defaultCount: number;
   readonly maxCount: number;
+  readonly filter?: FilterLimits;
 }
+
+/**
+ * Larger startIndex values are read as this one (an empty page past the end): SQLite's OFFSET is a
+ * 64-bit integer and 1e300 is not one.
+ */
+export const MAX_START_INDEX = 2_147_483_647;
 
 /** Query-string values arrive as strings (or arrays when repeated); JSON search bodies carry numbers. */
 const scalar = z.union([z.string(), z.number()]).optional();
@@ -50,7 +58,7 @@ export function parseListRequest(type: ResourceType, input: unknown, limits: Pag
   }
   const params = parsed.data;
   // RFC 7644 §3.4.2.4: startIndex < 1 means 1; a negative count means 0; above the maximum, the maximum.
-  const startIndex = Math.max(1, integer('startIndex', params.startIndex) ?? 1);
+  const startIndex = Math.min(MAX_START_INDEX, Math.max(1, integer('startIndex', params.startIndex) ?? 1));
   const requested = integer('count', params.count);
   const count = requested === undefined ? limits.defaultCount : Math.min(Math.max(0, requested), limits.maxCount);
 
@@ -71,7 +79,7 @@ export function parseListRequest(type: ResourceType, input: unknown, limits: Pag
   const filterText = params.filter?.trim();
   return {
     query: {
-      ...(filterText ? { filter: parseFilter(type, filterText) } : {}),
+      ...(filterText ? { filter: parseFilter(type, filterText, limits.filter) } : {}),
       ...(sort ? { sort } : {}),
       startIndex,
       count,

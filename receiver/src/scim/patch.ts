@@ -6,6 +6,7 @@ import type { JsonObject } from './attribute-values';
 import { cloneJson, isPlainObject, normalizeValue } from './attribute-values';
 import { invalidFilter, invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors';
 import { matchesElement, parseValueFilter } from './filter';
+import type { FilterLimits } from './limits';
 import type { AttributeRef, ResourceType } from './resource-types';
 import { resolveAttributePath, splitUrn } from './resource-types';
 import type { AttributeDefinition } from './schema-definitions';
@@ -44,7 +45,7 @@ function member(object: JsonObject, name: string): unknown {
 }
 
 /** Validates an RFC 7644 §3.5.2 PatchOp body and resolves every path against the resource type. */
-export function parsePatchRequest(type: ResourceType, body: unknown): PatchOperation[] {
+export function parsePatchRequest(type: ResourceType, body: unknown, filterLimits?: FilterLimits): PatchOperation[] {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');
   const schemas = member(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP.toLowerCase())) {
@@ -69,13 +70,13 @@ export function parsePatchRequest(type: ResourceType, body: unknown): PatchOpera
     if (op === 'remove' && !rawPath) throw noTarget(`Operations[${index}] (remove) needs a 'path'.`);
     return {
       op,
-      ...(rawPath ? { path: parsePatchPath(type, rawPath), rawPath } : {}),
+      ...(rawPath ? { path: parsePatchPath(type, rawPath, filterLimits), rawPath } : {}),
       value: parsed.data.value,
     };
   });
 }
 
-export function parsePatchPath(type: ResourceType, path: string): PatchPath {
+export function parsePatchPath(type: ResourceType, path: string, filterLimits?: FilterLimits): PatchPath {
   const open = path.indexOf('[');
   if (open >= 0) {
     const close = path.lastIndexOf(']');
@@ -84,7 +85,7 @@ export function parsePatchPath(type: ResourceType, path: string): PatchPath {
     if (!ref || ref.subAttribute || !ref.attribute.multiValued || ref.attribute.type !== 'complex') {
       throw invalidPath(`'${path.slice(0, open)}' is not a multi-valued complex attribute.`);
     }
-    const filter = parseValueFilter(type, ref, path.slice(open + 1, close));
+    const filter = parseValueFilter(type, ref, path.slice(open + 1, close), filterLimits);
     const rest = path.slice(close + 1);
     if (rest === '') return { kind: 'attribute', ref, filter };
     if (!rest.startsWith('.')) throw invalidPath(`Unexpected '${rest}' after the value filter in '${path}'.`);
@@ -214,6 +215,8 @@ function applyAttribute(doc: JsonObject, op: 'add' | 'replace' | 'remove', ref: 
   }
 
   if (op === 'remove') {
+    // RFC 7644 §3.5.2.2: removing a required attribute is a mutability error.
+    if (attribute.required && !ref.inExtension) throw mutability(`Attribute '${name}' is required; it cannot be removed.`);
     if (attribute.multiValued && Array.isArray(value) && Array.isArray(container[name])) {
       // Remove specific values (Entra's form): elements equal by `value`.
       const drop = new Set(value.map((v) => (isPlainObject(v) ? v.value : v)));

@@ -13,16 +13,28 @@ export interface UndeclaredAttribute {
   readonly name: string;
 }
 
+export interface UnknownUrn {
+  readonly urn: string;
+  readonly attributes: readonly string[];
+}
+
 export interface ParsedResource {
   readonly data: ResourceData;
-  /** Top-level URN keys that name no schema of this resource type; ignored, reported for diagnostics. */
-  readonly unknownUrns: readonly string[];
+  /**
+   * URNs that name no schema of this resource type, listed in `schemas` or sent as keys (with the
+   * attribute names under them); their values are ignored and they are reported for diagnostics.
+   */
+  readonly unknownUrns: readonly UnknownUrn[];
   /** Ignored rather than fatal (a provisioning client may be configured ahead of the receiver); reported. */
   readonly undeclared: readonly UndeclaredAttribute[];
 }
 
-/** Checks the `schemas` member (RFC 7643 §3): present, containing the core schema, naming nothing unknown. */
-export function checkSchemas(type: ResourceType, schemas: unknown): void {
+/**
+ * Checks the `schemas` member (RFC 7643 §3): present and containing the core schema. Returns the URNs it
+ * lists that name no schema of this type: accepted (the Okta app's namespace may differ from the
+ * receiver's, and refusing would stop all provisioning) and reported instead.
+ */
+export function checkSchemas(type: ResourceType, schemas: unknown): string[] {
   if (schemas === undefined) {
     throw invalidValue(`'schemas' is required and must contain "${type.schema.id}".`);
   }
@@ -34,12 +46,7 @@ export function checkSchemas(type: ResourceType, schemas: unknown): void {
   if (!urns.some((u) => u.toLowerCase() === core)) {
     throw invalidValue(`'schemas' must contain "${type.schema.id}".`);
   }
-  const unknown = urns.filter(
-    (u) => u.toLowerCase() !== core && !findExtension(type, u) && !isToleratedUrn(type, u),
-  );
-  if (unknown.length > 0) {
-    throw invalidValue(`'schemas' names unsupported schema(s): ${unknown.join(', ')}.`);
-  }
+  return urns.filter((u) => u.toLowerCase() !== core && !findExtension(type, u) && !isToleratedUrn(type, u));
 }
 
 /**
@@ -48,10 +55,10 @@ export function checkSchemas(type: ResourceType, schemas: unknown): void {
  */
 export function parseResourceBody(type: ResourceType, body: unknown): ParsedResource {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');
-  checkSchemas(type, body.schemas);
+  const listed = checkSchemas(type, body.schemas);
   const core: JsonObject = {};
   const extensionValues: JsonObject = {};
-  const unknownUrns: string[] = [];
+  const unknown = new Map<string, UnknownUrn>(listed.map((urn) => [urn.toLowerCase(), { urn, attributes: [] }]));
   const undeclared: UndeclaredAttribute[] = [];
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === 'schemas') continue;
@@ -66,7 +73,7 @@ export function parseResourceBody(type: ResourceType, body: unknown): ParsedReso
         });
         if (Object.keys(normalized).length > 0) extensionValues[extension.id] = normalized;
       } else if (!isToleratedUrn(type, key)) {
-        unknownUrns.push(key);
+        unknown.set(key.toLowerCase(), { urn: key, attributes: isPlainObject(value) ? Object.keys(value).slice(0, 50) : [] });
       }
       continue;
     }
@@ -78,7 +85,7 @@ export function parseResourceBody(type: ResourceType, body: unknown): ParsedReso
       throw invalidValue(`Attribute '${attribute.name}' is required.`);
     }
   }
-  return { data: { ...data, ...extensionValues }, unknownUrns, undeclared };
+  return { data: { ...data, ...extensionValues }, unknownUrns: [...unknown.values()], undeclared };
 }
 
 /** Schemas to list in a representation: the core one plus every extension that has a value. */

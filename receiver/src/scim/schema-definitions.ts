@@ -180,7 +180,8 @@ export const ENTERPRISE_USER_SCHEMA_DEFINITION: SchemaDefinition = {
       subAttributes: [
         str('value', { description: 'The id of the SCIM resource representing the user\'s manager.', caseExact: true }),
         ref('$ref', ['User'], { description: 'The URI of the manager resource.' }),
-        str('displayName', { description: 'The displayName of the user\'s manager.', mutability: 'readOnly' }),
+        // readWrite, not RFC 7643's readOnly: the receiver does not resolve managers, so it stores what the client sends.
+        str('displayName', { description: 'The displayName of the user\'s manager, as sent by the client (managers are not resolved).' }),
       ],
     }),
   ],

@@ -1,13 +1,15 @@
-import { UniqueViolationError, VersionMismatchError } from '../store/errors';
+import { QueryBudgetExceededError, UniqueViolationError, VersionMismatchError } from '../store/errors';
 import type { ScimStore, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
-import { ScimError, notFound, uniqueness } from './errors';
+import { ScimError, notFound, tooMany, uniqueness } from './errors';
 import type { PagingLimits } from './list-request';
+import type { ValueLimits } from './limits';
+import { checkValueLimits } from './value-limits';
 import { parseListRequest } from './list-request';
 import { applyResourcePatch, parsePatchRequest } from './patch';
 import type { Projection } from './projection';
 import { renderUser } from './representation';
-import type { ParsedResource, UndeclaredAttribute } from './resource-body';
+import type { ParsedResource, UndeclaredAttribute, UnknownUrn } from './resource-body';
 import { parseResourceBody } from './resource-body';
 import { describeUserChange } from './activity-summaries';
 import type { SchemaCatalog } from './resource-types';
@@ -29,12 +31,15 @@ export interface RequestContext {
 
 /** Provisioning decisions and reports that belong to the receiver's settings, not to SCIM itself. */
 export interface ProvisioningPolicy {
-  /** The address to invite a newly created user at, or undefined for no automatic invitation. */
-  invitationAddress(data: JsonObject): string | undefined;
+  /**
+   * The address to invite a newly created user at, a refused address (recorded as a failed invitation,
+   * never sent), or undefined for no automatic invitation.
+   */
+  invitationAddress(data: JsonObject): { email: string } | { refused: { email: string; reason: string } } | undefined;
   /** Attributes sent under a known extension that it does not declare (ignored, never fatal). */
   reportUndeclared(undeclared: readonly UndeclaredAttribute[], userName: string, actor: string): void;
-  /** Top-level URN keys matching no schema (ignored). */
-  reportUnknownUrns(urns: readonly string[], userName: string): void;
+  /** URNs matching no schema, listed in `schemas` or sent as keys (accepted, values ignored). */
+  reportUnknownUrns(urns: readonly UnknownUrn[], userName: string, actor: string): void;
   /** An automatic invitation was committed with a new user. */
   invitationQueued(): void;
 }
@@ -53,7 +58,27 @@ export function translateStoreError(error: unknown): unknown {
   if (error instanceof VersionMismatchError) {
     return new ScimError(412, `The resource changed; its current version is W/"${error.current}".`);
   }
+  if (error instanceof QueryBudgetExceededError) {
+    return tooMany(
+      `The filter or sort took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; narrow it, e.g. with userName eq "…".`,
+    );
+  }
   return error;
+}
+
+/** What the SCIM services bound: paging and filters, value sizes, list bytes, query time. */
+export interface ServiceLimits extends PagingLimits {
+  readonly values?: ValueLimits;
+  readonly maxResponseBytes?: number;
+  readonly queryTimeLimitMs?: number;
+}
+
+/** The store-level bounds of a list query. */
+export function listBounds(limits: ServiceLimits): { maxBytes?: number; timeLimitMs?: number } {
+  return {
+    ...(limits.maxResponseBytes !== undefined ? { maxBytes: limits.maxResponseBytes } : {}),
+    ...(limits.queryTimeLimitMs !== undefined ? { timeLimitMs: limits.queryTimeLimitMs } : {}),
+  };
 }
 
 export function listResponse(totalResults: number, startIndex: number, resources: JsonObject[]): JsonObject {
@@ -65,7 +90,7 @@ export class UsersService {
   constructor(
     private readonly store: ScimStore,
     private readonly catalog: SchemaCatalog,
-    private readonly limits: PagingLimits,
+    private readonly limits: ServiceLimits,
     private readonly policy: ProvisioningPolicy = NO_POLICY,
   ) {}
 
@@ -74,16 +99,18 @@ export class UsersService {
   }
 
   async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
-    const parsed = parseResourceBody(this.type, body);
+    const parsed = this.parse(body);
     // Okta always sends active; when a client does not, a new user is active (never the reverse).
     const data: JsonObject = { ...parsed.data, active: parsed.data.active ?? true };
     const actor = context.actor ?? 'unknown';
-    const inviteEmail = data.active === true ? this.policy.invitationAddress(data) : undefined;
+    const target = data.active === true ? this.policy.invitationAddress(data) : undefined;
+    const inviteEmail = target && 'email' in target ? target.email : undefined;
     try {
       const record = await this.store.users.create(data, {
         createdBy: actor,
         activity: { actor, action: 'user.create', resourceType: 'User', summary: `Created ${String(data.userName)}${data.active === false ? ' (inactive)' : ''}` },
         ...(inviteEmail ? { inviteEmail } : {}),
+        ...(target && 'refused' in target ? { refusedInvite: target.refused } : {}),
       });
       if (inviteEmail) this.policy.invitationQueued();
       this.report(parsed, data.userName, actor);
@@ -102,14 +129,19 @@ export class UsersService {
 
   async list(input: unknown, context: RequestContext): Promise<JsonObject> {
     const { query, projection } = parseListRequest(this.type, input, this.limits);
-    const page = await this.store.users.list(query, { groups: projection.wants('groups') });
+    let page;
+    try {
+      page = await this.store.users.list({ ...query, ...listBounds(this.limits) }, { groups: projection.wants('groups') });
+    } catch (error) {
+      throw translateStoreError(error);
+    }
     const resources = page.items.map((record) => projection.apply(renderUser(this.type, record, context.baseUrl)));
     return listResponse(page.totalResults, query.startIndex, resources);
   }
 
   /** Full replace of writable attributes; a missing `active` keeps the current status (doc §6). */
   async replace(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
-    const parsed = parseResourceBody(this.type, body);
+    const parsed = this.parse(body);
     const record = await this.write(id, context, 'user.replace', (current) => ({
       ...parsed.data,
       active: parsed.data.active ?? current.data.active ?? true,
@@ -119,11 +151,13 @@ export class UsersService {
   }
 
   async patch(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
-    const operations = parsePatchRequest(this.type, body);
+    const operations = parsePatchRequest(this.type, body, this.limits.filter);
     const undeclared: UndeclaredAttribute[] = [];
-    const record = await this.write(id, context, 'user.patch', (current) =>
-      applyResourcePatch(this.type, current.data, operations, (urn, name) => undeclared.push({ urn, name })),
-    );
+    const record = await this.write(id, context, 'user.patch', (current) => {
+      const data = applyResourcePatch(this.type, current.data, operations, (urn, name) => undeclared.push({ urn, name }));
+      if (this.limits.values) checkValueLimits(this.type, data, this.limits.values);
+      return data;
+    });
     this.report({ unknownUrns: [], undeclared }, record.data.userName, context.actor ?? 'unknown');
     return this.result(record, context);
   }
@@ -162,12 +196,18 @@ export class UsersService {
     return record;
   }
 
+  private parse(body: unknown): ParsedResource {
+    const parsed = parseResourceBody(this.type, body);
+    if (this.limits.values) checkValueLimits(this.type, parsed.data, this.limits.values);
+    return parsed;
+  }
+
   private result(record: UserRecord, context: RequestContext): ResourceResult {
     return { id: record.id, version: record.version, resource: renderUser(this.type, record, context.baseUrl) };
   }
 
   private report(parsed: Pick<ParsedResource, 'unknownUrns' | 'undeclared'>, userName: unknown, actor: string): void {
-    if (parsed.unknownUrns.length > 0) this.policy.reportUnknownUrns(parsed.unknownUrns, String(userName));
+    if (parsed.unknownUrns.length > 0) this.policy.reportUnknownUrns(parsed.unknownUrns, String(userName), actor);
     if (parsed.undeclared.length > 0) this.policy.reportUndeclared(parsed.undeclared, String(userName), actor);
   }
 }

@@ -42,3 +42,11 @@ export function isStoreUnavailable(error: unknown): boolean {
   // Duck-typed: better-sqlite3's error class may come from another realm (test runners).
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_BUSY';
 }
+
+/** A query ran past its time budget and was aborted (SCIM_QUERY_TIME_LIMIT_MS). */
+export class QueryBudgetExceededError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`query aborted after ${limitMs} ms`);
+    this.name = 'QueryBudgetExceededError';
+  }
+}

@@ -26,6 +26,13 @@ export interface ListQuery {
   readonly startIndex: number;
   /** 0 asks for the total only. */
   readonly count: number;
+  /**
+   * Stop adding rows to the page once their stored size (JSON data, plus an estimate for group members)
+   * reaches this many bytes; the first row is always included. The page is then shorter than `count`.
+   */
+  readonly maxBytes?: number;
+  /** Abort a filtered or sorted statement after this long (QueryBudgetExceededError). */
+  readonly timeLimitMs?: number;
 }
 
 export interface Page<T> {

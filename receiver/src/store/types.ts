@@ -80,6 +80,11 @@ export interface CreateUserEffects {
   readonly activity?: ActivityInput;
   /** Queue an automatic invitation to this address in the same transaction (the durable outbox). */
   readonly inviteEmail?: string;
+  /**
+   * An automatic invitation that must not go out: recorded as failed with this reason in the same
+   * transaction, so the refusal is visible on the invitation (exclusive with inviteEmail).
+   */
+  readonly refusedInvite?: { readonly email: string; readonly reason: string };
 }
 
 export interface UserListFilter {
@@ -244,9 +249,18 @@ export interface InvitationStore {
    * concurrent pass (or another replica) does not pick them too. A crash mid-send retries after the lease.
    */
   claimDue(now: string, leaseUntil: string, limit: number): Promise<InvitationRecord[]>;
-  /** The e-mail went out carrying a link whose token has this digest. */
-  markSent(id: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<void>;
-  markAttemptFailed(id: string, error: string, nextAttemptAt: string, giveUp: boolean): Promise<void>;
+  /**
+   * The e-mail went out carrying a link whose token has this digest. `claimedUntil` is the lease the
+   * claim set (the claimed record's nextAttemptAt): when the invitation is no longer pending under that
+   * claim (an admin re-invited meanwhile, superseding it), nothing changes and this returns false, so a
+   * superseded invitation is never revived and its link never works.
+   */
+  markSent(id: string, claimedUntil: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<boolean>;
+  /** As markSent: only while the claim is current; false otherwise. */
+  markAttemptFailed(id: string, claimedUntil: string, error: string, nextAttemptAt: string, giveUp: boolean): Promise<boolean>;
+  /** Gives claimed invitations back (due at `at`), e.g. when the worker stops before sending them. */
+  release(claims: readonly { id: string; claimedUntil: string }[], at: string): Promise<void>;
+
   findByToken(tokenSha256: string): Promise<InvitationRecord | undefined>;
   /** Single use: marks the invitation accepted and the user enrolled; false when already used. */
   accept(id: string, at: string): Promise<boolean>;

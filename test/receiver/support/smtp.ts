@@ -13,6 +13,8 @@ export interface ReceivedMail {
 /** Handle on the SMTP sink process (./smtp-sink.ts). */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Messages whose data arrived (counted only with SMTP_SINK_DELAY_MS: then they are held before acceptance). */
+  arrived = 0;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
@@ -44,6 +46,8 @@ export class SmtpSink {
             clearTimeout(timer);
             sink = new SmtpSink(child, Number(listening[1]));
             resolveSink(sink);
+          } else if (line === 'ARRIVED' && sink) {
+            sink.arrived++;
           } else if (line.startsWith('{') && sink) {
             sink.messages.push(JSON.parse(line) as ReceivedMail);
           }

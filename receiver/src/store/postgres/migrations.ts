@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
+import { backfillFoldedData, refold } from '../sql/unicode-backfill';
 
 /** The channel change notifications travel on; the payload is a ChangeTopic. */
 export const CHANGE_CHANNEL = 'okta_scim_kit_changes';
@@ -194,6 +195,13 @@ const migrations: Record<string, Migration> = {
       // Issue 10's folded copy of each document (what case-insensitive filters read), as in SQLite's 0003.
       await sql`ALTER TABLE scim_users ADD COLUMN data_folded text NOT NULL DEFAULT '{}'`.execute(db);
       await sql`ALTER TABLE scim_groups ADD COLUMN data_folded text NOT NULL DEFAULT '{}'`.execute(db);
+      // Rows written before the fold (a database of this branch's earlier builds): their folded keys
+      // become foldText's (NFC) and their documents get a folded copy, as SQLite's 0003 does.
+      await refold(db, { table: 'scim_users', key: 'id', source: 'user_name', folded: 'user_name_lower', resourceType: 'User', what: 'userName' });
+      await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' });
+      await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' });
+      await backfillFoldedData(db, 'scim_users');
+      await backfillFoldedData(db, 'scim_groups');
     },
   },
 };

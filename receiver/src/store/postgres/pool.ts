@@ -64,8 +64,8 @@ export function translatingPool(pool: Pool): PostgresPool {
               throw new StoreUnavailableError('the schema changed under a prepared statement', { cause: error });
             }
             const reason = transientReason(error);
-            // A serialization failure leaves the connection usable; a network failure does not.
-            if (reason && !/^PostgreSQL error 40/.test(reason)) broken = true;
+            // A serialization failure or a statement_timeout cancel leaves the connection usable; a network failure does not.
+            if (reason && !/^PostgreSQL error (40|57014)/.test(reason)) broken = true;
             throw translatePgError(error);
           }
         }) as PostgresPoolClient['query'],

@@ -1,5 +1,6 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
+import { QueryBudgetExceededError, StoreUnavailableError } from '../errors';
 import type { SqlStoreDialect } from '../sql/dialect';
 
 type Expr = RawBuilder<unknown>;
@@ -23,8 +24,28 @@ let aliasCounter = 0;
  */
 export const postgresFold = (value: Expr): Expr => sql`normalize(lower(normalize((${value})::text, NFC) COLLATE "und-x-icu"), NFC)`;
 
-export const postgresDialect: SqlStoreDialect & { fold(value: Expr): Expr } = {
+/** The statement was cancelled by statement_timeout (pool.ts wraps it in StoreUnavailableError). */
+function statementCancelled(error: unknown): boolean {
+  const code = (e: unknown) => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
+  return code(error) === '57014' || (error instanceof StoreUnavailableError && code(error.cause) === '57014');
+}
+
+export const postgresDialect: SqlStoreDialect = {
   fold: postgresFold,
+  // No per-row predicate: withStatementBudget bounds the whole statement on the server instead.
+  timeBudget: () => undefined,
+  async withStatementBudget(db, limitMs, run) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        // Transaction-local: the connection goes back to the pool with DATABASE_STATEMENT_TIMEOUT_MS.
+        await sql`SELECT set_config('statement_timeout', ${String(limitMs)}, true)`.execute(trx);
+        return run(trx);
+      });
+    } catch (error) {
+      if (statementCancelled(error)) throw new QueryBudgetExceededError(limitMs);
+      throw error;
+    }
+  },
   jsonScalar: (column, path) => sql`(${doc(column)} #>> ${pathParam(path)})`,
   jsonArrayExists(column, path, predicate) {
     const alias = sql.raw(`je${(aliasCounter = (aliasCounter + 1) % 1_000_000)}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
 import { UniqueViolationError } from '../errors';
 import type {
   ActivityInput,
@@ -119,7 +120,7 @@ export class SqlTemplateStore implements TemplateStore {
 
   async insert(template: { name: string; fields: Record<string, string> }, activity?: ActivityInput): Promise<TemplateRecord> {
     const at = now();
-    const row: TemplateRow = { id: randomUUID(), name: template.name, name_lower: template.name.toLowerCase(), fields: JSON.stringify(template.fields), created: at, updated: at };
+    const row: TemplateRow = { id: randomUUID(), name: template.name, name_lower: foldText(template.name), fields: JSON.stringify(template.fields), created: at, updated: at };
     try {
       await this.db.transaction().execute(async (trx) => {
         await trx.insertInto('templates').values(row).execute();
@@ -137,7 +138,7 @@ export class SqlTemplateStore implements TemplateStore {
         const at = now();
         const result = await trx
           .updateTable('templates')
-          .set({ name: template.name, name_lower: template.name.toLowerCase(), fields: JSON.stringify(template.fields), updated: at })
+          .set({ name: template.name, name_lower: foldText(template.name), fields: JSON.stringify(template.fields), updated: at })
           .where('id', '=', id)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return undefined;

@@ -1,4 +1,4 @@
-import type { RawBuilder, SqlBool } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 
 type Expr = RawBuilder<unknown>;
 type Predicate = RawBuilder<SqlBool>;
@@ -23,12 +23,17 @@ export interface SqlJsonDialect {
    */
   numeric(operand: Expr): Expr;
   /**
-   * Issue 10's hooks (optional here until that change lands; same names and signatures): the folded
-   * text of `expr` equal to foldText in JS, and a per-statement time budget predicate (undefined when
-   * the engine bounds statements otherwise, as PostgreSQL does with statement_timeout).
+   * The case-folded text of `expr` (NULL stays NULL), equal to `foldText` (text/fold.ts) of the same
+   * string: the one case-insensitive comparison key. Values bound from JS are folded with foldText.
    */
-  fold?(expr: Expr): Expr;
-  timeBudget?(limitMs: number, rowKey: Expr): Predicate | undefined;
+  fold(expr: Expr): Expr;
+  /**
+   * A predicate that is true for every row but aborts the statement with QueryBudgetExceededError once
+   * it has run for `limitMs`; undefined when the engine bounds statements otherwise (statement_timeout).
+   * `rowKey` is an integer column of the row (it may sample rows to keep the check cheap). Stores put it
+   * first in the WHERE clause, so it is evaluated even for rows the filter then rejects.
+   */
+  timeBudget(limitMs: number, rowKey: Expr): Predicate | undefined;
 }
 
 /** Everything dialect-specific the SQL store needs besides filters. */
@@ -50,4 +55,11 @@ export interface SqlStoreDialect extends SqlJsonDialect {
    * every write transaction on its single connection and has no such clause.
    */
   readonly rowLocks: boolean;
+  /**
+   * Runs the statements of one list under a time budget of `limitMs` when `timeBudget` gives no
+   * predicate: PostgreSQL opens a transaction with `SET LOCAL statement_timeout` and reports its cancel
+   * as QueryBudgetExceededError (400, like SQLite's scim_budget), not as the 503 of an ordinary
+   * DATABASE_STATEMENT_TIMEOUT_MS cancel. SQLite runs `run(db)` as is (its predicate does the work).
+   */
+  withStatementBudget<D, T>(db: Kysely<D>, limitMs: number, run: (db: Kysely<D>) => Promise<T>): Promise<T>;
 }

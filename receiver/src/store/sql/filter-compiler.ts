@@ -5,6 +5,7 @@ import type { AttributeRef } from '../../scim/resource-types';
 import { leafOf } from '../../scim/resource-types';
 import type { AttributeDefinition } from '../../scim/schema-definitions';
 import type { CompareOperator, ResolvedFilter, SortSpec } from '../query';
+import { foldText } from '../../text/fold';
 import type { SqlJsonDialect } from './dialect';
 
 type Expr = RawBuilder<unknown>;
@@ -23,6 +24,11 @@ export type AttributeLocation =
 
 export interface ResourceTableMapping {
   readonly dataColumn: Expr;
+  /**
+   * The same JSON with every string value folded (foldedJson): case-insensitive comparisons read it
+   * with the value folded in JS, natively, instead of calling the fold function on every row.
+   */
+  readonly foldedDataColumn: Expr;
   /** Where an attribute is stored; `json` means inside dataColumn. */
   locate(ref: AttributeRef): AttributeLocation;
 }
@@ -39,14 +45,30 @@ function isCaseInsensitiveString(def: AttributeDefinition): boolean {
   return (def.type === 'string' || def.type === 'reference') && !def.caseExact;
 }
 
+/** Whether a value filter compares a case-exact string (which the folded copy of the data would not hold as is). */
+function comparesCaseExactString(filter: ResolvedFilter): boolean {
+  const stack: ResolvedFilter[] = [filter];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if (f.kind === 'and' || f.kind === 'or') stack.push(...f.filters);
+    else if (f.kind === 'not' || f.kind === 'valuePath') stack.push(f.filter);
+    else if (f.kind === 'compare') {
+      const leaf = leafOf(f.attr);
+      if ((leaf.type === 'string' || leaf.type === 'reference' || leaf.type === 'binary') && leaf.caseExact && typeof f.value === 'string') return true;
+    }
+  }
+  return false;
+}
+
 /** Where a reference inside a value path (`emails[type eq "work"]`) is evaluated. */
 type ElementScope =
-  | { readonly kind: 'json'; readonly element: Expr }
+  /** `folded`: the element comes from the folded copy of the data. */
+  | { readonly kind: 'json'; readonly element: Expr; readonly folded: boolean }
   | { readonly kind: 'relation'; readonly sub: (name: string) => Expr | undefined };
 
 interface Operand {
   readonly expr: Expr;
-  /** The column already holds lower-cased text (userName, group displayName): lower-case the value in JS. */
+  /** The expression already holds folded text (userName, group displayName, the folded JSON copy): fold only the value. */
   readonly preLowered: boolean;
 }
 
@@ -76,16 +98,19 @@ export class FilterCompiler {
         break;
       case 'relation':
         throw invalidFilter(`Cannot sort by '${sort.attr.attribute.name}'.`);
-      case 'json':
+      case 'json': {
+        preLowered = isCaseInsensitiveString(leaf);
+        const column = preLowered ? this.mapping.foldedDataColumn : this.mapping.dataColumn;
         if (sort.attr.attribute.multiValued) {
           // RFC 7644 §3.4.2.3 sorts multi-valued attributes by their primary value; the first one stands in.
           const sub = sort.attr.attribute.type === 'complex' ? [sort.attr.subAttribute?.name ?? 'value'] : [];
-          expr = this.dialect.jsonScalar(this.mapping.dataColumn, [...jsonPathOf(sort.attr, false), '0', ...sub]);
+          expr = this.dialect.jsonScalar(column, [...jsonPathOf(sort.attr, false), '0', ...sub]);
         } else {
-          expr = this.dialect.jsonScalar(this.mapping.dataColumn, jsonPathOf(sort.attr, true));
+          expr = this.dialect.jsonScalar(column, jsonPathOf(sort.attr, true));
         }
+      }
     }
-    return isCaseInsensitiveString(leaf) && !preLowered ? sql`lower(${expr})` : expr;
+    return isCaseInsensitiveString(leaf) && !preLowered ? this.dialect.fold(expr) : expr;
   }
 
   private compileIn(filter: ResolvedFilter, scope: ElementScope | undefined): Predicate {
@@ -112,8 +137,10 @@ export class FilterCompiler {
     const location = this.mapping.locate(ref);
     if (location.kind === 'relation') return location.exists((sub) => this.compileIn(inner, { kind: 'relation', sub }));
     if (location.kind === 'json' && ref.attribute.multiValued) {
-      return this.dialect.jsonArrayExists(this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
-        this.compileIn(inner, { kind: 'json', element }),
+      // Over the folded copy unless a case-exact string is compared inside (folding changes only strings).
+      const folded = !comparesCaseExactString(inner);
+      return this.dialect.jsonArrayExists(folded ? this.mapping.foldedDataColumn : this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
+        this.compileIn(inner, { kind: 'json', element, folded }),
       );
     }
     throw invalidFilter(`'${ref.attribute.name}' is not a multi-valued attribute; it cannot take a value filter.`);
@@ -124,7 +151,10 @@ export class FilterCompiler {
    * their elements ("any value matches", RFC 7644 §3.4.2.2).
    */
   private withOperand(ref: AttributeRef, scope: ElementScope | undefined, test: (operand: Operand) => Predicate): Predicate {
-    if (scope) return test({ expr: this.scopedValue(scope, ref.subAttribute?.name), preLowered: false });
+    if (scope) {
+      const folded = scope.kind === 'json' && scope.folded && isCaseInsensitiveString(leafOf(ref));
+      return test({ expr: this.scopedValue(scope, ref.subAttribute?.name), preLowered: folded });
+    }
     const location = this.mapping.locate(ref);
     switch (location.kind) {
       case 'column':
@@ -135,12 +165,14 @@ export class FilterCompiler {
       case 'relation':
         return location.exists((sub) => test({ expr: this.relationValue(sub, ref.subAttribute?.name), preLowered: false }));
       case 'json': {
+        const folded = isCaseInsensitiveString(leafOf(ref));
+        const column = folded ? this.mapping.foldedDataColumn : this.mapping.dataColumn;
         if (!ref.attribute.multiValued) {
-          return test({ expr: this.dialect.jsonScalar(this.mapping.dataColumn, jsonPathOf(ref, true)), preLowered: false });
+          return test({ expr: this.dialect.jsonScalar(column, jsonPathOf(ref, true)), preLowered: folded });
         }
         const subPath = ref.attribute.type === 'complex' ? [ref.subAttribute?.name ?? 'value'] : [];
-        return this.dialect.jsonArrayExists(this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
-          test({ expr: this.dialect.elementScalar(element, subPath), preLowered: false }),
+        return this.dialect.jsonArrayExists(column, jsonPathOf(ref, false), (element) =>
+          test({ expr: this.dialect.elementScalar(element, subPath), preLowered: folded }),
         );
       }
     }
@@ -177,12 +209,9 @@ export class FilterCompiler {
       param = sql.val(value);
     } else if (isCaseInsensitiveString(leaf)) {
       const text = String(value);
-      if (operand.preLowered) {
-        param = sql.val(text.toLowerCase());
-      } else {
-        expr = sql`lower(${raw})`;
-        param = sql`lower(${sql.val(text)})`;
-      }
+      // Folded in JS on both sides of the comparison where possible (text/fold.ts is the one rule).
+      param = sql.val(foldText(text));
+      if (!operand.preLowered) expr = this.dialect.fold(raw);
     } else if (leaf.type === 'dateTime') {
       const time = Date.parse(String(value));
       param = sql.val(Number.isNaN(time) ? String(value) : new Date(time).toISOString());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
 import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from '../errors';
 import type { ListQuery, Page } from '../query';
 import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
@@ -9,8 +10,14 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_GROUP, chunks, insertActivity, metaLocation, now, text } from './shared';
+import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, now, text, withinBytes } from './shared';
+
+/** The size of one member in a representation: value, $ref, display and type. */
+const MEMBER_BYTES = 160;
 import type { GroupRow, Tables } from './tables';
+
+/** Every column a record needs (not data_folded, which only filters read). */
+const GROUP_COLUMNS = ['g.seq', 'g.id', 'g.display_name', 'g.data', 'g.created', 'g.last_modified', 'g.version'] as const;
 
 export class SqlGroupStore implements GroupStore {
   private readonly filters: FilterCompiler;
@@ -22,6 +29,7 @@ export class SqlGroupStore implements GroupStore {
   ) {
     const mapping: ResourceTableMapping = {
       dataColumn: sql.ref('g.data'),
+      foldedDataColumn: sql.ref('g.data_folded'),
       locate: (ref) => {
         if (ref.inExtension || ref.schema !== CORE_GROUP) return { kind: 'json' };
         switch (ref.attribute.name) {
@@ -80,32 +88,51 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async get(id: string, options: { members: boolean }): Promise<GroupRecord | undefined> {
-    const row = await this.db.selectFrom('scim_groups').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     return toGroupRecord(row, options.members ? await this.membersOf(this.db, row.seq) : undefined);
   }
 
   async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
-    let base = this.db.selectFrom('scim_groups as g');
-    if (query.filter) base = base.where(this.filters.compile(query.filter));
-    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    // As for users: the time budget first in the WHERE clause, one per statement.
+    const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
+    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
+    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+  }
+
+  private async listIn(db: Kysely<Tables>, query: ListQuery, options: { members: boolean }, budget: number | undefined): Promise<Page<GroupRecord>> {
+    const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
+    const from = () => {
+      let q = db.selectFrom('scim_groups as g');
+      const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('g.seq'));
+      if (guard) q = q.where(guard);
+      if (compiled) q = q.where(compiled);
+      return q;
+    };
+    const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     if (query.count === 0) return { totalResults: await count(), items: [] };
-    let page = base.selectAll('g');
+    let page = from().select(GROUP_COLUMNS);
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     const { rows, totalResults } = await this.cursors.read(
       query,
       '',
-      (after) => {
-        if (after !== undefined) return page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
-        if (query.sort || query.startIndex === 1) return page.offset(query.startIndex - 1).orderBy('g.seq').limit(query.count).execute();
-        // As for users: skip over row numbers alone when no page end is known.
-        const start = base.select('g.seq').orderBy('g.seq').offset(query.startIndex - 1).limit(1);
-        return page.where('g.seq', '>=', start).orderBy('g.seq').limit(query.count).execute();
+      async (after) => {
+        let found;
+        if (after !== undefined) found = await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
+        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('g.seq').limit(query.count).execute();
+        else {
+          // As for users: skip over row numbers alone when no page end is known.
+          const start = from().select('g.seq').orderBy('g.seq').offset(query.startIndex - 1).limit(1);
+          found = await page.where('g.seq', '>=', start).orderBy('g.seq').limit(query.count).execute();
+        }
+        // Members are counted before they are loaded, so a page of huge groups is cut before it is read.
+        const counts = options.members && query.maxBytes !== undefined ? await this.memberCounts(found.map((r) => r.id), db) : undefined;
+        return withinBytes(found, query.maxBytes, (row) => row.data.length + (counts?.get(row.id) ?? 0) * MEMBER_BYTES);
       },
       count,
     );
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
-    const members = await this.membersOfMany(rows.map((r) => r.seq));
+    const members = await this.membersOfMany(rows.map((r) => r.seq), db);
     return { totalResults, items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };
   }
 
@@ -118,7 +145,7 @@ export class SqlGroupStore implements GroupStore {
     },
   ): Promise<GroupRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      let select = trx.selectFrom('scim_groups').selectAll().where('id', '=', id);
+      let select = trx.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id);
       // Concurrent PATCHes of one group (from several replicas) apply one after the other.
       if (this.dialect.rowLocks) select = select.forNoKeyUpdate();
       const row = await select.executeTakeFirst();
@@ -226,11 +253,11 @@ export class SqlGroupStore implements GroupStore {
     return { added, removed: Number(removed.numAffectedRows ?? 0) };
   }
 
-  async memberCounts(ids: readonly string[]): Promise<Map<string, number>> {
+  async memberCounts(ids: readonly string[], db: Db = this.db): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const part of chunks(ids)) {
       if (part.length === 0) continue;
-      const rows = await this.db
+      const rows = await db
         .selectFrom('scim_groups as g')
         .leftJoin('scim_group_members as gm', 'gm.group_seq', 'g.seq')
         .select(['g.id as id', (eb) => eb.fn.count<number>('gm.user_seq').as('members')])
@@ -272,11 +299,11 @@ export class SqlGroupStore implements GroupStore {
       .execute();
   }
 
-  private async membersOfMany(groupSeqs: readonly number[]): Promise<Map<number, MemberRecord[]>> {
+  private async membersOfMany(groupSeqs: readonly number[], db: Db = this.db): Promise<Map<number, MemberRecord[]>> {
     const out = new Map<number, MemberRecord[]>();
     for (const seqs of chunks(groupSeqs)) {
       if (seqs.length === 0) continue;
-      const rows = await this.db
+      const rows = await db
         .selectFrom('scim_group_members as gm')
         .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
         .select(['gm.group_seq as groupSeq', 'u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
@@ -304,13 +331,14 @@ function groupColumns(data: ResourceData) {
   const displayName = String(data.displayName);
   return {
     display_name: displayName,
-    display_name_lower: displayName.toLowerCase(),
+    display_name_lower: foldText(displayName),
     external_id: text(data.externalId),
     data: JSON.stringify(data),
+    data_folded: foldedJson(data),
   };
 }
 
-function toGroupRecord(row: Selectable<GroupRow>, members: readonly MemberRecord[] | undefined): GroupRecord {
+function toGroupRecord(row: Pick<Selectable<GroupRow>, 'id' | 'data' | 'created' | 'last_modified' | 'version'>, members: readonly MemberRecord[] | undefined): GroupRecord {
   return {
     id: row.id,
     data: JSON.parse(row.data) as ResourceData,

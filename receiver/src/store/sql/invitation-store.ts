@@ -106,13 +106,16 @@ export class SqlInvitationStore implements InvitationStore {
     });
   }
 
-  async markSent(id: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
+  async markSent(id: string, claimedUntil: string, tokenSha256: string, sentAt: string, expiresAt: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
         .updateTable('invitations')
         .set((eb) => ({ status: 'sent', token_sha256: tokenSha256, sent_at: sentAt, expires_at: expiresAt, last_error: null, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
-        .execute();
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', claimedUntil)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
       const row = await this.select(trx).where('i.id', '=', id).executeTakeFirst();
       if (row) {
         await insertActivity(
@@ -121,16 +124,20 @@ export class SqlInvitationStore implements InvitationStore {
           sentAt,
         );
       }
+      return true;
     });
   }
 
-  async markAttemptFailed(id: string, error: string, nextAttemptAt: string, giveUp: boolean): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx
+  async markAttemptFailed(id: string, claimedUntil: string, error: string, nextAttemptAt: string, giveUp: boolean): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
         .updateTable('invitations')
         .set((eb) => ({ status: giveUp ? 'failed' : 'pending', last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', id)
-        .execute();
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', claimedUntil)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
       if (giveUp) {
         const row = await this.select(trx).where('i.id', '=', id).executeTakeFirst();
         await insertActivity(trx, {
@@ -140,6 +147,22 @@ export class SqlInvitationStore implements InvitationStore {
           ...(row ? { resourceId: row.user_id } : {}),
           summary: `Invitation to ${row?.email ?? '?'} failed: ${error.slice(0, 200)}`,
         });
+      }
+      return true;
+    });
+  }
+
+  async release(claims: readonly { id: string; claimedUntil: string }[], at: string): Promise<void> {
+    if (claims.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const claim of claims) {
+        await trx
+          .updateTable('invitations')
+          .set({ next_attempt_at: at })
+          .where('id', '=', claim.id)
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '=', claim.claimedUntil)
+          .execute();
       }
     });
   }

@@ -1,4 +1,5 @@
 import type { ListQuery, ResolvedFilter } from '../query';
+import type { BoundedRows } from './shared';
 import { totalOf } from './shared';
 
 /** A stable text for a filter's structure and values (attribute definitions reduced to their names). */
@@ -53,16 +54,17 @@ export class PageCursors {
   async read<Row extends { seq: number }>(
     query: ListQuery,
     scope: string,
-    fetch: (after: number | undefined) => Promise<Row[]>,
+    fetch: (after: number | undefined) => Promise<BoundedRows<Row>>,
     count: () => Promise<number>,
   ): Promise<{ rows: Row[]; totalResults: number }> {
     const rows = await fetch(this.find(query, scope));
-    this.remember(query, rows.length, rows.at(-1)?.seq, scope);
-    return { rows, totalResults: await totalOf(query, rows.length, count) };
+    this.remember(query, rows.length, rows.at(-1)?.seq, scope, rows.truncated === true);
+    return { rows, totalResults: await totalOf(query, rows.length, count, rows.truncated === true) };
   }
 
-  remember(query: ListQuery, rows: number, lastSeq: number | undefined, scope = ''): void {
-    if (query.sort || lastSeq === undefined || rows < query.count) return;
+  /** `truncated`: a byte budget ended the page early; the next page starts right after its last row. */
+  remember(query: ListQuery, rows: number, lastSeq: number | undefined, scope = '', truncated = false): void {
+    if (query.sort || lastSeq === undefined || (rows < query.count && !truncated)) return;
     const key = this.key(query, query.startIndex + rows, scope);
     this.cursors.delete(key);
     this.cursors.set(key, lastSeq);

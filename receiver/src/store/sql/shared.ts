@@ -1,4 +1,5 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import { foldText } from '../../text/fold';
 import type { AttributeRef } from '../../scim/resource-types';
 import type { ListQuery } from '../query';
 import type { ActivityInput } from '../types';
@@ -37,18 +38,44 @@ export function metaLocation(
   }
 }
 
+/**
+ * The resource JSON with every string value folded (keys as they are): what case-insensitive filters
+ * and sorts read, so that they compare natively (`json_extract(data_folded, …) = ?`, the value folded in
+ * JS) rather than through a fold function called on every row. Case-exact comparisons read `data`.
+ */
+export function foldedJson(data: unknown): string {
+  return JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? foldText(value) : value));
+}
+
 export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
+/** Rows marked as cut by a byte budget: the page ends early, not the result set. */
+export type BoundedRows<Row> = Row[] & { truncated?: boolean };
+
+/**
+ * The leading rows whose sizes add up to at most `maxBytes` (always at least one row), flagged
+ * `truncated` when rows were left out. Sizes are string lengths of the stored JSON: bytes for ASCII.
+ */
+export function withinBytes<Row>(rows: Row[], maxBytes: number | undefined, size: (row: Row) => number): BoundedRows<Row> {
+  if (maxBytes === undefined) return rows;
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += size(rows[i]!);
+    if (total > maxBytes && i > 0) return Object.assign(rows.slice(0, i), { truncated: true });
+  }
+  return rows;
+}
+
 /**
  * totalResults without a COUNT when the page itself tells it: a short page (or an empty first page)
  * ends the result set. Okta's lookups (0 or 1 match, count=100) never pay for a second query.
  */
-export async function totalOf(query: ListQuery, rows: number, count: () => Promise<number>): Promise<number> {
-  if (rows > 0 && rows < query.count) return query.startIndex - 1 + rows;
+export async function totalOf(query: ListQuery, rows: number, count: () => Promise<number>, truncated = false): Promise<number> {
+  if (rows > 0 && rows < query.count && !truncated) return query.startIndex - 1 + rows;
   if (rows === 0 && query.startIndex === 1) return 0;
   return count();
 }

@@ -11,6 +11,8 @@ export interface UserRow {
   display_name: string | null;
   active: number;
   data: string;
+  /** `data` with every string value folded (foldedJson); what case-insensitive filters read. */
+  data_folded: string;
   created: string;
   last_modified: string;
   version: number;
@@ -25,6 +27,8 @@ export interface GroupRow {
   display_name_lower: string;
   external_id: string | null;
   data: string;
+  /** As for users. */
+  data_folded: string;
   created: string;
   last_modified: string;
   version: number;

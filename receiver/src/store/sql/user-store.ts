@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
 import { UniqueViolationError, VersionMismatchError } from '../errors';
 import type { ListQuery, Page } from '../query';
 import type {
@@ -19,8 +20,11 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_USER, insertActivity, metaLocation, now, text } from './shared';
+import { CORE_USER, foldedJson, insertActivity, metaLocation, now, text, withinBytes } from './shared';
 import type { Tables, UserRow } from './tables';
+
+/** Every column a record needs (not data_folded, which only filters read). */
+const USER_COLUMNS = ['u.seq', 'u.id', 'u.data', 'u.created', 'u.last_modified', 'u.version', 'u.enrolled_at', 'u.created_by'] as const;
 
 export class SqlUserStore implements UserStore {
   private readonly filters: FilterCompiler;
@@ -32,6 +36,7 @@ export class SqlUserStore implements UserStore {
   ) {
     const mapping: ResourceTableMapping = {
       dataColumn: sql.ref('u.data'),
+      foldedDataColumn: sql.ref('u.data_folded'),
       locate: (ref) => {
         if (ref.inExtension || ref.schema !== CORE_USER) return { kind: 'json' };
         switch (ref.attribute.name) {
@@ -74,10 +79,20 @@ export class SqlUserStore implements UserStore {
         // The outbox row commits with the user: an acknowledged create always gets its invitation.
         await sql`INSERT INTO invitations (id, user_seq, email, reason, status, attempts, next_attempt_at, created)
           SELECT ${randomUUID()}, seq, ${effects.inviteEmail}, 'auto', 'pending', 0, ${at}, ${at} FROM scim_users WHERE id = ${row.id}`.execute(db);
+      } else if (effects.refusedInvite) {
+        // Visible on the user's invitations as failed, with the reason; never sent.
+        const { email, reason } = effects.refusedInvite;
+        await sql`INSERT INTO invitations (id, user_seq, email, reason, status, attempts, next_attempt_at, last_error, created)
+          SELECT ${randomUUID()}, seq, ${email.slice(0, 1000)}, 'auto', 'failed', 0, ${at}, ${reason}, ${at} FROM scim_users WHERE id = ${row.id}`.execute(db);
+        await insertActivity(
+          db,
+          { actor: 'system', action: 'invitation.refused', resourceType: 'Invitation', resourceId: row.id, summary: `No invitation for ${String(data.userName)}: ${reason}` },
+          at,
+        );
       }
     };
     try {
-      if (effects.activity || effects.inviteEmail) await this.db.transaction().execute(write);
+      if (effects.activity || effects.inviteEmail || effects.refusedInvite) await this.db.transaction().execute(write);
       else await write(this.db);
     } catch (error) {
       throw this.translate(error, data);
@@ -91,12 +106,26 @@ export class SqlUserStore implements UserStore {
   }
 
   async list(query: ListQuery, options: ReadUserOptions & UserListFilter): Promise<Page<UserRecord>> {
-    let base = this.db.selectFrom('scim_users as u');
-    if (query.filter) base = base.where(this.filters.compile(query.filter));
-    if (options.createdBy !== undefined) base = base.where('u.created_by', '=', options.createdBy);
-    const count = async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    // The time budget comes first in the WHERE clause, so rows the filter rejects are counted too, and each
+    // statement gets its own (a token per call): the page and the count are bounded separately.
+    const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
+    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
+    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+  }
+
+  private async listIn(db: Kysely<Tables>, query: ListQuery, options: ReadUserOptions & UserListFilter, budget: number | undefined): Promise<Page<UserRecord>> {
+    const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
+    const from = () => {
+      let q = db.selectFrom('scim_users as u');
+      const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('u.seq'));
+      if (guard) q = q.where(guard);
+      if (compiled) q = q.where(compiled);
+      if (options.createdBy !== undefined) q = q.where('u.created_by', '=', options.createdBy);
+      return q;
+    };
+    const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     if (query.count === 0) return { totalResults: await count(), items: [] };
-    let page = base.selectAll('u');
+    let page = from().select(USER_COLUMNS);
     if (options.groups) page = page.select(this.groupsColumn().as('groups_json'));
     if (query.sort) {
       page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
@@ -104,13 +133,17 @@ export class SqlUserStore implements UserStore {
     const { rows, totalResults } = await this.cursors.read(
       query,
       options.createdBy ?? '',
-      (after) => {
-        if (after !== undefined) return page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
-        if (query.sort || query.startIndex === 1) return page.offset(query.startIndex - 1).orderBy('u.seq').limit(query.count).execute();
-        // No known page end (first request here, or the previous page was served by another replica):
-        // skip over row numbers alone, so skipped rows are never read, projected or given their groups.
-        const start = base.select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
-        return page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
+      async (after) => {
+        let found;
+        if (after !== undefined) found = await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
+        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('u.seq').limit(query.count).execute();
+        else {
+          // No known page end (first request here, or the previous page was served by another replica):
+          // skip over row numbers alone, so skipped rows are never read, projected or given their groups.
+          const start = from().select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
+          found = await page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
+        }
+        return withinBytes(found, query.maxBytes, (row) => row.data.length + ((row as { groups_json?: string }).groups_json?.length ?? 0));
       },
       count,
     );
@@ -128,7 +161,7 @@ export class SqlUserStore implements UserStore {
 
   /** `lock`: inside a read-modify-write, hold the row until commit (another replica's write waits). */
   private async read(db: Db, id: string, groups: boolean, lock = false) {
-    let query = db.selectFrom('scim_users as u').selectAll('u').where('u.id', '=', id);
+    let query = db.selectFrom('scim_users as u').select(USER_COLUMNS).where('u.id', '=', id);
     if (groups) query = query.select(this.groupsColumn().as('groups_json'));
     // NO KEY UPDATE: a concurrent membership insert (a foreign-key share lock) is not blocked.
     if (lock && this.dialect.rowLocks) query = query.forNoKeyUpdate(['u']);
@@ -182,6 +215,7 @@ export class SqlUserStore implements UserStore {
     const path = [urn, name];
     const value = this.dialect.jsonScalar(sql.ref('data'), path);
     const result = await sql`UPDATE scim_users SET data = ${this.dialect.jsonRemove(sql.ref('data'), path)},
+      data_folded = ${this.dialect.jsonRemove(sql.ref('data_folded'), path)},
       version = version + 1, last_modified = ${now()} WHERE ${value} IS NOT NULL`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
@@ -197,15 +231,16 @@ function userColumns(data: ResourceData) {
   const userName = String(data.userName);
   return {
     user_name: userName,
-    user_name_lower: userName.toLowerCase(),
+    user_name_lower: foldText(userName),
     external_id: text(data.externalId),
     display_name: text(data.displayName),
     active: data.active === false ? 0 : 1,
     data: JSON.stringify(data),
+    data_folded: foldedJson(data),
   };
 }
 
-function toUserRecord(row: Selectable<UserRow> & { groups_json?: string }): UserRecord {
+function toUserRecord(row: Pick<Selectable<UserRow>, 'id' | 'data' | 'created' | 'last_modified' | 'version' | 'enrolled_at' | 'created_by'> & { groups_json?: string }): UserRecord {
   return {
     id: row.id,
     data: JSON.parse(row.data) as ResourceData,

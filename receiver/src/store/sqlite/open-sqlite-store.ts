@@ -7,6 +7,7 @@ import { SqlScimStore } from '../sql/sql-store';
 import type { Tables } from '../sql/tables';
 import { sqliteMigrations } from './migrations';
 import { sqliteDialect } from './sqlite-dialect';
+import { registerSqliteFunctions } from './sqlite-functions';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its directory is created when missing. */
@@ -50,6 +51,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
   // system call per page. A bounded cache keeps lookups in memory without growing with the directory.
   database.pragma(`cache_size = -${(options.cacheSizeMb ?? 32) * 1024}`);
   database.pragma('temp_store = MEMORY');
+  registerSqliteFunctions(database);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const migrator = new Migrator({ db, provider: sqliteMigrations });
   const { error } = await migrator.migrateToLatest();

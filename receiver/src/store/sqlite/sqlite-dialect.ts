@@ -8,6 +8,7 @@ export function sqliteJsonPath(path: readonly string[]): string {
 }
 
 let aliasCounter = 0;
+let budgetCounter = 0;
 
 export const sqliteDialect: SqlStoreDialect = {
   jsonScalar: (column, path) => sql`json_extract(${column}, ${sqliteJsonPath(path)})`,
@@ -24,6 +25,12 @@ export const sqliteDialect: SqlStoreDialect = {
   booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
   numeric: (operand) => operand,
   rowLocks: false,
+  withStatementBudget: (db, _limitMs, run) => run(db),
+  fold: (expr) => sql`scim_fold(${expr})`,
+  // A distinct token per query lets scim_budget tell one statement's rows from the next one's; a call
+  // into JavaScript costs about as much as reading the row, so one row in 128 (by key) looks at the clock.
+  timeBudget: (limitMs, rowKey) =>
+    sql<SqlBool>`(CASE WHEN ${rowKey} % 128 = 0 THEN scim_budget(${`q${(budgetCounter = (budgetCounter + 1) % 1_000_000_000)}`}, ${limitMs}) ELSE 1 END)`,
   jsonRemove: (column, path) => sql`json_remove(${column}, ${sqliteJsonPath(path)})`,
   jsonObjectArray: (select, columns) =>
     sql`(SELECT coalesce(json_group_array(json_object(${sql.join(

@@ -1,7 +1,8 @@
 /**
  * Plays Okta's part from a synthesized okta-<env> stack: what the code declares (app-user attributes
  * with their external name and namespace, profile mappings, pushed groups) becomes the SCIM traffic
- * Okta would send (behaviour doc §4–§11), against a running receiver.
+ * Okta would send (behaviour doc §4–§11), against a running receiver. Used by `npm run verify` and
+ * by test/e2e, so that the command and the tests replay the same traffic.
  */
 export interface OktaUserProfile {
   readonly login: string;
@@ -12,11 +13,11 @@ export interface OktaUserProfile {
   readonly [attribute: string]: string | number | boolean;
 }
 
-interface SchemaProperty {
-  index: string;
-  external_name: string;
-  external_namespace: string;
-  type: string;
+export interface SchemaProperty {
+  readonly index: string;
+  readonly external_name: string;
+  readonly external_namespace: string;
+  readonly type: string;
 }
 
 interface Mapping {
@@ -24,19 +25,34 @@ interface Mapping {
   expression: string;
 }
 
+/** SCIM bodies are arbitrary JSON; callers check the shape they rely on. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ScimBody = any;
+
+export interface ScimResponse {
+  readonly status: number;
+  readonly body: ScimBody;
+}
+
 export interface ScimCall {
-  (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  (method: string, path: string, body?: unknown): Promise<ScimResponse>;
 }
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/** What the simulator reads from a synthesized okta-<env> stack. */
+export interface OktaStackJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+}
 
 export class OktaSimulator {
-  private readonly properties: SchemaProperty[];
+  readonly properties: readonly SchemaProperty[];
   private readonly mappings: Mapping[];
   readonly pushedGroups: string[];
 
   constructor(
-    stack: any,
+    stack: OktaStackJson,
     private readonly call: ScimCall,
   ) {
     this.properties = Object.values(stack.resource?.okta_app_user_schema_property ?? {}) as SchemaProperty[];
@@ -44,12 +60,18 @@ export class OktaSimulator {
     this.pushedGroups = (Object.values(stack.resource?.okta_push_group ?? {}) as { target_group_name: string }[]).map((p) => p.target_group_name);
   }
 
-  /** The app-user profile Okta computes from the mappings (`user.x` expressions only). */
+  /** The Okta profile attribute a property's value comes from (`user.x` of its mapping), else the property itself (set on the assignment). */
+  sourceOf(property: SchemaProperty): string {
+    const mapping = this.mappings.find((m) => m.id === property.index);
+    return /^user\.(\w+)$/.exec(mapping?.expression ?? '')?.[1] ?? property.index;
+  }
+
+  /** The app-user profile Okta computes: mapped values (`user.x` expressions), or values set on the assignment. */
   private appProfile(user: OktaUserProfile): Record<string, unknown> {
     const profile: Record<string, unknown> = {};
-    for (const mapping of this.mappings) {
-      const match = /^user\.(\w+)$/.exec(mapping.expression);
-      if (match && user[match[1]!] !== undefined) profile[mapping.id] = user[match[1]!];
+    for (const property of this.properties) {
+      const value = user[this.sourceOf(property)];
+      if (value !== undefined) profile[property.index] = value;
     }
     return profile;
   }
@@ -94,15 +116,36 @@ export class OktaSimulator {
   }
 
   /** Profile push: GET, overwrite what Okta manages, PUT the whole resource back. */
-  async update(id: string, user: OktaUserProfile): Promise<any> {
+  async update(id: string, user: OktaUserProfile): Promise<ScimBody> {
     const current = await this.call('GET', `/Users/${id}`);
     const put = await this.call('PUT', `/Users/${id}`, { ...current.body, ...this.scimUser(user, current.body.active) });
     if (put.status !== 200) throw new Error(`update: ${put.status} ${JSON.stringify(put.body)}`);
     return put.body;
   }
 
-  async deactivate(id: string): Promise<any> {
-    return (await this.call('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] })).body;
+  async deactivate(id: string): Promise<ScimBody> {
+    return this.setActive(id, false);
+  }
+
+  /** Deactivation / reactivation (OIN templates: PATCH, behaviour doc §7–§8). */
+  async setActive(id: string, active: boolean): Promise<ScimBody> {
+    const patch = await this.call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active } }] });
+    if (patch.status !== 200) throw new Error(`${active ? 'reactivate' : 'deactivate'}: ${patch.status} ${JSON.stringify(patch.body)}`);
+    return patch.body;
+  }
+
+  /** Group rename (OIN: PATCH replace without path, carrying the id, behaviour doc §11.3). */
+  async renameGroup(id: string, displayName: string): Promise<ScimBody> {
+    const patch = await this.call('PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { id, displayName } }] });
+    if (patch.status !== 200 && patch.status !== 204) throw new Error(`group rename: ${patch.status} ${JSON.stringify(patch.body)}`);
+    return (await this.call('GET', `/Groups/${id}`)).body;
+  }
+
+  /** Membership removal as Okta sends it (behaviour doc §11.4). */
+  async removeMember(groupId: string, userId: string): Promise<ScimBody> {
+    const patch = await this.call('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${userId}"]` }] });
+    if (patch.status !== 200 && patch.status !== 204) throw new Error(`group member removal: ${patch.status} ${JSON.stringify(patch.body)}`);
+    return (await this.call('GET', `/Groups/${groupId}`)).body;
   }
 
   /** Group push: lookup by name, create, then the membership PATCH and the rename "touch". */
@@ -115,12 +158,12 @@ export class OktaSimulator {
       id = created.body.id;
     }
     const patch = await this.call('PATCH', `/Groups/${id}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [{ op: 'add', path: 'members', value: memberIds.map((value) => ({ value })) }],
     });
     if (patch.status !== 200) throw new Error(`group members: ${patch.status} ${JSON.stringify(patch.body)}`);
     await this.call('PATCH', `/Groups/${id}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      schemas: [PATCH_OP],
       Operations: [{ op: 'replace', value: { id, displayName: name } }],
     });
     return id;

@@ -1,4 +1,4 @@
-import { Testing } from '../../constructs/framework';
+import { Testing } from '../../../constructs/framework';
 // Types of cdktf's jest matchers (a global `jest.Matchers` augmentation).
 import type {} from 'cdktf/lib/testing/adapters/jest';
 
