@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { AccountsService } from './admin/accounts-service';
+import { ActivityService } from './admin/activity-service';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
 import { UNKNOWN_SCHEMA_ONLY } from './admin/diagnostics';
+import { DiagnosticsService } from './admin/diagnostics-service';
+import { DirectoryService } from './admin/directory-service';
 import { InvitationsService, invitationTarget } from './admin/invitations-service';
 import { loadReceiverConfig, parseReceiverConfig } from './admin/receiver-config';
+import { SessionsService } from './admin/sessions-service';
 import { SettingsService } from './admin/settings-service';
 import { TemplatesService } from './admin/templates-service';
 import { TokensService } from './admin/tokens-service';
@@ -36,7 +41,23 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     // Defence in depth: request serializers do not log headers, but nothing may ever print a token.
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password', 'password'], censor: '[redacted]' },
+    // Portal session cookies and CSRF tokens are credentials too (http/portal/portal-plugin.ts).
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'req.headers.cookie',
+        'headers.cookie',
+        'res.headers["set-cookie"]',
+        'headers["set-cookie"]',
+        '*.password',
+        'password',
+        '*._csrf',
+        '_csrf',
+        '*.csrfToken',
+      ],
+      censor: '[redacted]',
+    },
   });
 }
 
@@ -146,6 +167,13 @@ export async function startReceiver(
         )
       : undefined;
     const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
+    const tokens = new TokensService(store, verifier, settings.tokenHashes);
+    const directory = new DirectoryService(store, catalog, tokens, invitations, settings.limits);
+    const activity = new ActivityService(store);
+    const diagnostics = new DiagnosticsService(store, catalog, tokens, invitations, mailer !== undefined);
+    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
+    const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
+    const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
 
     const policy: ProvisioningPolicy = {
       invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationTarget(data) : undefined),
@@ -199,19 +227,40 @@ export async function startReceiver(
       policy,
       admin: {
         verifier: adminVerifier,
-        store,
         catalog,
+        directory,
+        activity,
+        diagnostics,
         settings: provisioningSettings,
         attributes,
         templates,
-        tokens: new TokensService(store, verifier, settings.tokenHashes),
+        tokens,
         invitations,
+      },
+      portal: {
+        catalog,
+        directory,
+        activity,
+        diagnostics,
+        settings: provisioningSettings,
+        attributes,
+        templates,
+        tokens,
+        invitations,
+        accounts,
+        sessions,
         smtpConfigured: mailer !== undefined,
+        ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+        port: settings.port,
       },
     });
     await app.listen({ port: settings.port, host: settings.host });
     worker?.start();
     const pruneActivity = pruner(store, settings.activityRetentionDays, logger);
+    const pruneSessions = setInterval(() => {
+      sessions.prune().catch((error: unknown) => logger.error({ err: error }, 'pruning portal sessions failed'));
+    }, 600_000);
+    pruneSessions.unref();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const shownHost = settings.host === '0.0.0.0' || settings.host === '::' || settings.host === '127.0.0.1' ? 'localhost' : settings.host;
@@ -222,6 +271,10 @@ export async function startReceiver(
       output.print(`SCIM bearer token (shown once; only its SHA-256 is stored): ${scimBootstrap}`);
     } else {
       output.print(`SCIM tokens: ${verifier.count} active (${settings.tokenHashes.length} from SCIM_TOKEN_SHA256)`);
+    }
+    output.print(`Admin portal: ${url}/admin`);
+    if (portalBootstrap) {
+      output.print(`Admin portal account (shown once; only its scrypt hash is stored): ${portalBootstrap.account.username} / ${portalBootstrap.password}`);
     }
     if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
     if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
@@ -237,6 +290,7 @@ export async function startReceiver(
       close: async () => {
         if (pruneActivity) clearInterval(pruneActivity);
         stopFollowing?.();
+        clearInterval(pruneSessions);
         await worker?.stop();
         await app.close();
         openedMailer?.close();

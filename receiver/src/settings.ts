@@ -84,6 +84,11 @@ const Environment = z.object({
   SCIM_MAX_RESOURCE_BYTES: integer(1024, 100 * 1024 * 1024).default(64 * 1024),
   SCIM_MAX_RESPONSE_BYTES: integer(16 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
   COMPRESSION_MIN_BYTES: integer(0, 100 * 1024 * 1024).default(1024),
+  PORTAL_ADMIN_USERNAME: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, 'expected 1 to 100 letters, digits, ".", "_", "@" or "-"').default('admin'),
+  PORTAL_SESSION_IDLE_SECONDS: integer(1, 7 * 86_400).default(1800),
+  PORTAL_SESSION_MAX_SECONDS: integer(1, 30 * 86_400).default(12 * 3600),
+  PORTAL_LOGIN_MAX_ATTEMPTS: integer(1, 1000).default(5),
+  PORTAL_LOGIN_LOCK_SECONDS: integer(1, 86_400).default(900),
 });
 
 /** Variables whose value may carry a password: named in errors, never echoed. */
@@ -128,6 +133,13 @@ export interface Settings {
   readonly limits: ReceiverLimits;
   /** Responses at least this large are compressed when the client accepts gzip, br or deflate; 0 disables. */
   readonly compressionMinBytes: number;
+  /** The portal account created on a first start (its password is printed once). */
+  readonly portalAdminUsername: string;
+  readonly portalSessionIdleSeconds: number;
+  readonly portalSessionMaxSeconds: number;
+  /** Failed sign-ins per account and client address before a lock of portalLoginLockSeconds. */
+  readonly portalLoginMaxAttempts: number;
+  readonly portalLoginLockSeconds: number;
 }
 
 export interface DatabaseSettings {
@@ -224,6 +236,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       maxResponseBytes: e.SCIM_MAX_RESPONSE_BYTES,
     },
     compressionMinBytes: e.COMPRESSION_MIN_BYTES,
+    portalAdminUsername: e.PORTAL_ADMIN_USERNAME,
+    portalSessionIdleSeconds: e.PORTAL_SESSION_IDLE_SECONDS,
+    portalSessionMaxSeconds: e.PORTAL_SESSION_MAX_SECONDS,
+    portalLoginMaxAttempts: e.PORTAL_LOGIN_MAX_ATTEMPTS,
+    portalLoginLockSeconds: e.PORTAL_LOGIN_LOCK_SECONDS,
   };
 }
 

@@ -91,23 +91,77 @@ function assignedPeople(stack: StackJson | undefined, names: Names): Map<string,
   return out;
 }
 
-/** Addresses of the random_password resources whose value reaches the receiver as `variable` (SCIM_TOKEN_SHA256…). */
-function secretsFeeding(stack: StackJson | undefined, variable: string): Set<string> {
-  const found = new Set<string>();
-  const visit = (value: unknown, key?: string) => {
-    if (typeof value === 'string') {
-      if (key === variable || value.startsWith(`${variable}=`)) for (const r of referencesIn(value)) if (r.startsWith('random_password.')) found.add(r);
-    } else if (Array.isArray(value)) value.forEach((v) => visit(v, key));
-    else if (value && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      // Kubernetes env entries: { name: VARIABLE, value: … }.
-      if (record.name === variable && typeof record.value === 'string') visit(record.value, variable);
-      for (const [k, v] of Object.entries(record)) visit(v, k);
+/** A random_password of one stack: `<stack>/<address>`. */
+type QualifiedSecret = string;
+const qualified = (stack: string, address: string): QualifiedSecret => `${stack}/${address}`;
+const addressOf = (secret: QualifiedSecret) => secret.slice(secret.indexOf('/') + 1);
+const stackOf = (secret: QualifiedSecret) => secret.slice(0, secret.indexOf('/'));
+const REMOTE_STATE = /^data\.terraform_remote_state\.cross-stack-reference-input-(.+)\.outputs\.(.+)$/;
+
+/** One version (before or after) of every stack of the review, by name. */
+type Version = Readonly<Record<string, StackJson | undefined>>;
+
+/**
+ * The random_password resources a value refers to, followed across stacks: a cdktf cross-stack
+ * reference (`data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<output>`) is
+ * resolved to what that output of the other stack refers to.
+ */
+function passwordsIn(value: unknown, stack: string, version: Version, into: Set<QualifiedSecret>, depth = 0): void {
+  for (const ref of referencesIn(value)) {
+    if (ref.startsWith('random_password.')) into.add(qualified(stack, ref));
+    const remote = REMOTE_STATE.exec(ref);
+    if (remote && depth < 5) {
+      const [, source, output] = remote;
+      const outputValue = version[source!]?.output?.[output!]?.value;
+      if (outputValue !== undefined) passwordsIn(outputValue, source!, version, into, depth + 1);
     }
-  };
-  for (const [, r] of resourcesOf(stack)) visit(r.attributes);
-  return found;
+  }
 }
+
+/**
+ * The random_password resources whose value reaches a receiver as `variable` (SCIM_TOKEN_SHA256…), in
+ * any stack, each with the stacks that hand it to the receiver.
+ */
+function secretsFeeding(version: Version, variable: string): Map<QualifiedSecret, Set<string>> {
+  const out = new Map<QualifiedSecret, Set<string>>();
+  for (const [stack, json] of Object.entries(version)) {
+    const found = new Set<QualifiedSecret>();
+    const visit = (value: unknown, key?: string) => {
+      if (typeof value === 'string') {
+        if (key === variable || value.startsWith(`${variable}=`)) passwordsIn(value, stack, version, found);
+      } else if (Array.isArray(value)) value.forEach((v) => visit(v, key));
+      else if (value && typeof value === 'object') {
+        const record = value as Record<string, unknown>;
+        // Kubernetes env entries: { name: VARIABLE, value: … }.
+        if (record.name === variable && typeof record.value === 'string') visit(record.value, variable);
+        for (const [k, v] of Object.entries(record)) visit(v, k);
+      }
+    };
+    for (const [, r] of resourcesOf(json)) visit(r.attributes);
+    for (const secret of found) out.set(secret, new Set([...(out.get(secret) ?? []), stack]));
+  }
+  return out;
+}
+
+/** The token Okta is given: an Okta stack's token output (console mode) or its okta_app_connection (api mode). */
+function tokensHandedToOkta(version: Version): Map<QualifiedSecret, Set<string>> {
+  const out = new Map<QualifiedSecret, Set<string>>();
+  for (const [stack, json] of Object.entries(version)) {
+    const resources = [...resourcesOf(json)];
+    if (!resources.some(([, r]) => r.type.startsWith('okta_'))) continue;
+    const found = new Set<QualifiedSecret>();
+    for (const [name, output] of Object.entries(json?.output ?? {})) if (/token/i.test(name) && !/admin/i.test(name)) passwordsIn(output.value, stack, version, found);
+    for (const [, r] of resources) if (r.type === 'okta_app_connection') passwordsIn(r.attributes, stack, version, found);
+    for (const secret of found) out.set(secret, new Set([...(out.get(secret) ?? []), stack]));
+  }
+  return out;
+}
+
+/** `random_password.ScimToken_token-b_0CA24BD2` → `random_password.ScimToken_token-b_0CA24BD2 (slot token-b)`. */
+const slotted = (address: string) => {
+  const slot = /_(token-[a-z])_/.exec(address)?.[1];
+  return slot ? `${address} (slot ${slot})` : address;
+};
 
 interface ReceiverConfig {
   urn?: string;
@@ -169,7 +223,12 @@ function describeChanges(change: ResourceChange, paths: readonly string[]): stri
     .join(', ');
 }
 
-export function consequencesOf(plan: StackPlan): Consequence[] {
+/**
+ * The consequences of one stack's plan. `review`: the plans of every stack of the review, for what
+ * crosses stacks (the SCIM token slots live in scim-token-<env>, the receiver accepts their hashes,
+ * the Okta stack hands one of them to Okta). @default - this plan alone
+ */
+export function consequencesOf(plan: StackPlan, review: readonly StackPlan[] = [plan]): Consequence[] {
   const out: Consequence[] = [];
   const add = (severity: Consequence['severity'], text: string, ...addresses: string[]) => out.push({ severity, text, addresses });
   // Names behind references are read in the version the value comes from.
@@ -338,26 +397,45 @@ export function consequencesOf(plan: StackPlan): Consequence[] {
     }
   }
 
-  // Tokens and keys of the receiver.
-  const tokensBefore = secretsFeeding(plan.before, 'SCIM_TOKEN_SHA256');
-  const tokensAfter = secretsFeeding(plan.after, 'SCIM_TOKEN_SHA256');
-  const tokenChanges = plan.resources.filter((c) => c.type === 'random_password' && (tokensBefore.has(c.address) || tokensAfter.has(c.address)) && c.action !== 'update');
+  // Tokens and keys of the receiver, followed across stacks.
+  const before: Version = Object.fromEntries(review.map((p) => [p.stack, p.before]));
+  const after: Version = Object.fromEntries(review.map((p) => [p.stack, p.after]));
+  const unchanged = (secret: QualifiedSecret) => {
+    const owner = review.find((p) => p.stack === stackOf(secret));
+    return !owner || !owner.resources.some((c) => c.address === addressOf(secret) && c.action !== 'update');
+  };
+  const tokensBefore = secretsFeeding(before, 'SCIM_TOKEN_SHA256');
+  const tokensAfter = secretsFeeding(after, 'SCIM_TOKEN_SHA256');
+  const isToken = (address: string) => tokensBefore.has(qualified(plan.stack, address)) || tokensAfter.has(qualified(plan.stack, address));
+  const tokenChanges = plan.resources.filter((c) => c.type === 'random_password' && isToken(c.address) && c.action !== 'update');
   if (tokenChanges.length > 0 && plan.status === 'added') {
-    add('note', `The receiver gets its first SCIM token (${list(tokenChanges.map((c) => c.address))}), handed to Okta by reference.`, ...tokenChanges.map((c) => c.address));
+    add('note', `The receiver gets its first SCIM token (${list(tokenChanges.map((c) => slotted(c.address)))}), handed to Okta by reference.`, ...tokenChanges.map((c) => c.address));
   } else if (tokenChanges.length > 0) {
-    const generated = tokenChanges.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => c.address);
-    const survivors = [...tokensBefore].filter((t) => tokensAfter.has(t) && !byAddress.has(t));
+    const generated = tokenChanges.filter((c) => c.action === 'create' || c.action === 'replace').map((c) => slotted(c.address));
+    const survivors = [...tokensBefore.keys()].filter((t) => stackOf(t) === plan.stack && tokensAfter.has(t) && unchanged(t));
+    // The token Okta holds today (as the base declares it): the rotation is safe only when it survives.
+    const held = [...tokensHandedToOkta(before).keys()].filter((t) => stackOf(t) === plan.stack);
+    // Where the new value goes: the receivers that accept it, then the Okta stacks that hand it over.
+    const consumers = (map: Map<QualifiedSecret, Set<string>>) =>
+      [...map].filter(([t]) => stackOf(t) === plan.stack).flatMap(([, stacks]) => [...stacks].filter((s) => s !== plan.stack));
+    const downstream = [...new Set([...consumers(tokensAfter), ...consumers(tokensHandedToOkta(after))])];
+    const order = downstream.length > 0 ? ` Apply ${[plan.stack, ...downstream].join(' → ')} in this order.` : '';
+    const heldSurvives = held.filter((t) => survivors.includes(t));
     add(
       'review',
       `SCIM token rotation: ${generated.length} new token value(s) generated (${list(generated)}). ` +
-        (survivors.length === 0
-          ? 'None of the tokens the receiver accepts today keeps its value: the token Okta holds stops working as soon as this stack is applied, and Okta gets 401 until it has the new token.'
-          : `${list(survivors)} keeps its value and stays accepted: Okta keeps working while it holds that token.`),
+        (held.length > 0 && heldSurvives.length > 0
+          ? `${list(heldSurvives.map((t) => slotted(addressOf(t))))}, the token Okta holds, keeps its value and stays accepted by the receiver: Okta keeps working until it is given the new token.${order}`
+          : held.length > 0
+            ? `The token Okta holds (${list(held.map((t) => slotted(addressOf(t))))}) does not keep its value: Okta gets 401 from the receiver as soon as the new hashes reach it, until Okta has the new token.${order}`
+            : survivors.length === 0
+              ? 'None of the tokens the receiver accepts today keeps its value: the token Okta holds stops working as soon as this stack is applied, and Okta gets 401 until it has the new token.'
+              : `${list(survivors.map((t) => slotted(addressOf(t))))} keeps its value and stays accepted: Okta keeps working while it holds that token.`),
       ...tokenChanges.map((c) => c.address),
     );
   }
-  const keysBefore = secretsFeeding(plan.before, 'ADMIN_API_KEY_SHA256');
-  for (const c of plan.resources.filter((r) => r.type === 'random_password' && keysBefore.has(r.address) && (r.action === 'replace' || r.action === 'delete'))) {
+  const keysBefore = secretsFeeding(before, 'ADMIN_API_KEY_SHA256');
+  for (const c of plan.resources.filter((r) => r.type === 'random_password' && keysBefore.has(qualified(plan.stack, r.address)) && (r.action === 'replace' || r.action === 'delete'))) {
     add('note', 'The admin API key is regenerated: the old key stops working; read the new admin_api_key output.', c.address);
   }
 

@@ -77,7 +77,7 @@ export async function runReview(argv: readonly string[], io: Io): Promise<number
     const review: Review = {
       base: `${base.label} (${base.commit.slice(0, 7)})`,
       head: 'working tree',
-      stacks: plans.map((plan) => ({ plan, consequences: consequencesOf(plan) })),
+      stacks: plans.map((plan) => ({ plan, consequences: consequencesOf(plan, plans) })),
     };
     io.stdout(values.format === 'json' ? toJson(review) : toMarkdown(review));
     if (values.json) writeFileSync(values.json, toJson(review));

@@ -4,6 +4,7 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 import { CUSTOM_URN, ENTERPRISE_URN, ERROR_URN, TOKEN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
 import { waitFor } from './support/smtp';
+import { portalSignIn } from './support/portal-http';
 
 let r: TestReceiver;
 let port = 0;
@@ -206,6 +207,22 @@ describe('Okta requests it used to refuse', () => {
     expect(diagnostics.find((d: { urn: string }) => d.urn === unknownUrn).hint).toContain(CUSTOM_URN);
     const activity = (await r.api('GET', '/activity?action=user.unknown-schema')).body.items;
     expect(activity.some((a: { summary: string }) => a.summary.includes(unknownUrn) && a.summary.includes('costBand'))).toBe(true);
+    // The portal's Diagnostics page reads the same service: the unknown URN, with what to do about it.
+    const page = (await (await portalSignIn(r)).page('/diagnostics')).html;
+    expect(page).toContain(unknownUrn);
+    expect(page).toContain(`SCIM_EXTENSION_URN=${unknownUrn}`);
+    expect(page).toContain('(listed in schemas)');
+  });
+
+  it('a bad URL under /admin gets the portal\'s HTML error page, under /scim a SCIM body', async () => {
+    const portal = await fetch(`${r.receiver.url}/admin/users/%ff`);
+    expect(portal.status).toBe(400);
+    expect(portal.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(portal.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await portal.text()).toContain('percent-encoding');
+    const scim = await r.get('/Users/%ff');
+    expect(scim.status).toBe(400);
+    expect(scim.body.schemas).toEqual([ERROR_URN]);
   });
 
   it('PATCH remove of userName → 400 mutability (RFC 7644 §3.5.2.2); of a group displayName too', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestReceiver } from './support/harness';
+import { portalSignIn } from './support/portal-http';
 import type { ReceivedMail } from './support/smtp';
 import { SmtpSink, waitFor } from './support/smtp';
 import { withStoreSql } from './support/store-sql';
@@ -49,6 +50,10 @@ describe('recipient validation (defect 1)', () => {
     expect(trail).toEqual([expect.objectContaining({ action: 'invitation.refused', summary: expect.stringMatching(/Refused recipient/) })]);
     const diagnostics = (await r.api('GET', '/diagnostics')).body.invitations;
     expect(diagnostics.recentFailures).toEqual(expect.arrayContaining([expect.objectContaining({ userId: user.id, lastError: invitation.lastError })]));
+    // The portal's Diagnostics page lists it too (same service), linking to the user.
+    const page = (await (await portalSignIn(r)).page('/diagnostics')).html;
+    expect(page).toContain(`/admin/users/${user.id}`);
+    expect(page).toContain('Refused recipient');
     // An admin's re-invitation is refused the same way, naming the field.
     const manual = await r.api('POST', `/users/${user.id}/invitations`);
     expect(manual.status).toBe(400);

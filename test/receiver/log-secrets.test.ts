@@ -1,4 +1,4 @@
-/** Issue 10, defect 5: no secret used in a full run ever reaches the log, URLs included. */
+/** Issue 10, defect 5: no secret used in a full run ever reaches the log, URLs included (portal sign-in too). */
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ADMIN_KEY, TOKEN, TestReceiver, oktaUser } from './support/harness';
@@ -41,6 +41,40 @@ it('a full run (tokens, admin key, invitation link visited, token-bearing querie
     await r.get('/Users', { token: 'scim_wrong-token-value-123' });
     secrets.push('scim_wrong-token-value-123');
     await r.get(`/Users/%ff?token=${encodeURIComponent(TOKEN)}`);
+
+    // The portal: its password (a wrong one too), the login CSRF value, the session cookie and the
+    // session's CSRF token, in forms, cookies and (where a client puts it) a query string.
+    const account = /Admin portal account \(shown once; only its scrypt hash is stored\): (\S+) \/ (\S+)/.exec(r.printed.join('\n'))!;
+    const [, username, password] = account as unknown as [string, string, string];
+    secrets.push(password, 'Wr0ng-Portal-Pw');
+    const admin = `${r.receiver.url}/admin`;
+    const cookieOf = (response: globalThis.Response, name: string) =>
+      response.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .find((c) => c.startsWith(`${name}=`))!
+        .slice(name.length + 1);
+    const csrfIn = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+    const formHeaders = (cookie: string) => ({ 'content-type': 'application/x-www-form-urlencoded', cookie });
+
+    const loginPage = await fetch(`${admin}/login`);
+    const loginCsrf = csrfIn(await loginPage.text());
+    const loginCookie = `portal_login=${cookieOf(loginPage, 'portal_login')}`;
+    secrets.push(loginCsrf);
+    const refused = await fetch(`${admin}/login`, { method: 'POST', redirect: 'manual', headers: formHeaders(loginCookie), body: form({ _csrf: loginCsrf, username, password: 'Wr0ng-Portal-Pw' }) });
+    expect(refused.status).toBe(401);
+    const signedIn = await fetch(`${admin}/login`, { method: 'POST', redirect: 'manual', headers: formHeaders(loginCookie), body: form({ _csrf: loginCsrf, username, password }) });
+    expect(signedIn.status).toBe(303);
+    const session = cookieOf(signedIn, 'portal_session');
+    secrets.push(session);
+    const users = await fetch(`${admin}/users`, { headers: { cookie: `portal_session=${session}` } });
+    expect(users.status).toBe(200);
+    const sessionCsrf = csrfIn(await users.text());
+    secrets.push(sessionCsrf);
+    expect((await fetch(`${admin}/users?q=logged&_csrf=${encodeURIComponent(sessionCsrf)}`, { headers: { cookie: `portal_session=${session}` } })).status).toBe(200);
+    const loggedOut = await fetch(`${admin}/logout`, { method: 'POST', redirect: 'manual', headers: formHeaders(`portal_session=${session}`), body: form({ _csrf: sessionCsrf }) });
+    expect(loggedOut.status).toBe(303);
   } finally {
     await r.stop();
     await sink.stop();
@@ -48,6 +82,7 @@ it('a full run (tokens, admin key, invitation link visited, token-bearing querie
   const log = lines.join('');
   expect(log).toContain('/invite/[redacted]'); // the link was visited and logged, without its token
   expect(log).toContain('access_token=[redacted]');
+  expect(log).toContain('_csrf=[redacted]');
   for (const secret of secrets) {
     expect(log).not.toContain(secret);
     expect(log).not.toContain(encodeURIComponent(secret));

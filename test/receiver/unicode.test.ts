@@ -6,6 +6,7 @@ import { onPostgres, sqliteOnly } from './support/postgres';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { CUSTOM_URN, ENTERPRISE_URN, GROUP_URN, TestReceiver, expectScimError, oktaUser } from './support/harness';
+import { portalSignIn } from './support/portal-http';
 
 const composed = 'caf\u00e9@example.com';
 const decomposed = 'cafe\u0301@example.com';
@@ -73,6 +74,18 @@ describe('filters fold Unicode the same on every case-insensitive attribute', ()
     const adminGroups = await r.api('GET', `/groups?search=${encodeURIComponent('RÉSEAU')}`);
     expect(adminGroups.body.items.map((g: { displayName: string }) => g.displayName)).toEqual(['Équipe Réseau']);
   });
+
+  it('the portal search folds the same way (users and groups, composed or decomposed, any case)', async () => {
+    const portal = await portalSignIn(r);
+    const usersFound = await portal.page(`/users?q=${encodeURIComponent('ÉLODIE')}`);
+    expect(usersFound.status).toBe(200);
+    expect(usersFound.html).toContain('élodie.durand@exemple.fr');
+    const decomposedSearch = await portal.page(`/users?q=${encodeURIComponent('CAFE\u0301')}`);
+    expect(decomposedSearch.html).toContain(composed);
+    expect(decomposedSearch.html).not.toContain('élodie.durand@exemple.fr');
+    const groupsFound = await portal.page(`/groups?q=${encodeURIComponent('RE\u0301SEAU')}`);
+    expect(groupsFound.html).toContain('Équipe Réseau');
+  });
 });
 
 describe('uniqueness holds under NFC and case folding', () => {
@@ -122,7 +135,7 @@ describe('uniqueness holds under NFC and case folding', () => {
   });
 });
 
-describe('existing data (migration 0003; 0005 on PostgreSQL)', () => {
+describe('existing data (migration 0003, then the portal\'s 0004 and 0005; 0004 to 0006 on PostgreSQL)', () => {
   it('back-fills the folded keys, and reports pairs that become equal instead of failing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scim-fold-'));
     try {
@@ -136,10 +149,18 @@ describe('existing data (migration 0003; 0005 on PostgreSQL)', () => {
         await db.run('UPDATE scim_users SET user_name_lower = ? WHERE id = ?', ['zoe\u0301@example.com', decomposedUser.id]);
         await db.run('UPDATE scim_users SET user_name = ?, user_name_lower = ? WHERE id = ?', ['ANNE\u0301@example.com', 'anne\u0301@example.com', twinA.id]);
         await db.run('UPDATE scim_users SET user_name = ?, user_name_lower = ? WHERE id = ?', ['ann\u00e9@example.com', 'ann\u00e9@example.com', twinB.id]);
+        // And back to the schema before the fold: no folded JSON, no portal tables, no search column.
         await db.run('ALTER TABLE scim_users DROP COLUMN data_folded');
         await db.run('ALTER TABLE scim_groups DROP COLUMN data_folded');
-        // The migration that folds: SQLite's 0003, PostgreSQL's 0005 (its own numbering).
-        await db.run('DELETE FROM kysely_migration WHERE name = ?', [onPostgres ? '0005_folded_documents' : '0003_unicode_fold']);
+        await db.run('DROP TABLE admin_sessions');
+        await db.run('DROP TABLE admin_accounts');
+        await db.run('ALTER TABLE scim_users DROP COLUMN search_text');
+        // SQLite: 0003_unicode_fold, 0004_admin_portal, 0005_user_search_text; PostgreSQL has its own
+        // numbering (0003_replicas stays): 0004_admin_portal, 0005_folded_documents, 0006_user_search_text.
+        const rewound = onPostgres
+          ? ['0004_admin_portal', '0005_folded_documents', '0006_user_search_text']
+          : ['0003_unicode_fold', '0004_admin_portal', '0005_user_search_text'];
+        await db.run('DELETE FROM kysely_migration WHERE name IN (?, ?, ?)', rewound);
       });
 
       const second = await TestReceiver.start({ DATA_DIR: dir });
@@ -153,6 +174,11 @@ describe('existing data (migration 0003; 0005 on PostgreSQL)', () => {
         expect(byMail.body.Resources.map((u: { id: string }) => u.id)).toEqual([decomposedUser.id]);
         const conflicts = (await second.api('GET', '/activity?action=unicode.conflict')).body.items;
         expect(conflicts).toEqual([expect.objectContaining({ resourceType: 'User', summary: expect.stringMatching(/rename one of them/) })]);
+        // 0004 and 0005 ran after it: the portal signs in, and its search column was back-filled folded.
+        const portal = await portalSignIn(second);
+        const searched = await portal.page(`/users?q=${encodeURIComponent('ZO\u00c9@')}`);
+        expect(searched.status).toBe(200);
+        expect(searched.html).toContain('zoe\u0301@example.com');
       } finally {
         await second.receiver.close();
       }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadEnvironments } from '../../config/environments';
 import { buildApp } from '../../main';
 import { consequencesOf } from '../../scripts/review/consequences';
 import { forcesReplacement } from '../../scripts/review/force-new';
@@ -27,11 +28,19 @@ const only = (type: string, stack: any): [string, any] => {
   return entries[0] as [string, any];
 };
 
+/** The resource of `type` whose attributes satisfy `match` (by what it is, never by its position). */
+const find = (type: string, stack: any, match: (attributes: any) => boolean): [string, any] => {
+  const found = Object.entries<any>(stack.resource[type] ?? {}).find(([, a]) => match(a));
+  if (!found) throw new Error(`no matching ${type}`);
+  return found;
+};
+
 function review(name: string, change: (stack: any) => void) {
   const after = clone(stacks);
   change(after[name]);
-  const plan = planStacks(stacks, after).find((p) => p.stack === name)!;
-  return { plan, lines: consequencesOf(plan).map((c) => `${c.severity}: ${c.text}`) };
+  const plans = planStacks(stacks, after);
+  const plan = plans.find((p) => p.stack === name)!;
+  return { plan, plans, lines: consequencesOf(plan, plans).map((c) => `${c.severity}: ${c.text}`) };
 }
 
 it('decides replacement from the provider schema and the documented table', () => {
@@ -53,11 +62,14 @@ it('an unchanged synthesis plans nothing', () => {
 
 it('destroying a push that deletes downstream says the group is deleted', () => {
   const before = clone(stacks);
-  const [name] = only('okta_push_group', before['okta-prod']);
+  const [name] = find('okta_push_group', before['okta-prod'], (p) => p.target_group_name === 'Engineering');
   before['okta-prod'].resource.okta_push_group[name].delete_target_group_on_destroy = true;
   const after = clone(before);
   delete after['okta-prod'].resource.okta_push_group[name];
   const plan = planStacks(before, after).find((p) => p.stack === 'okta-prod')!;
+  // The push's address comes from its group key, not its position in the list.
+  expect(name).toMatch(/^GroupPush_engineering_/);
+  expect(plan.resources.map((r) => [r.action, r.address])).toEqual([['delete', `okta_push_group.${name}`]]);
   expect(consequencesOf(plan).map((c) => c.text)).toEqual([
     'Group push "Engineering" is removed and the group "Engineering" in the application is deleted (DELETE /Groups/{id}, delete_target_group_on_destroy); its members keep their accounts.',
   ]);
@@ -96,7 +108,8 @@ it('a prevent_destroy on a replaced attribute says the plan stops', () => {
 });
 
 it('a moved block keeps the resource: no destroy, no loss of access', () => {
-  const { plan, lines } = review('okta-dev', (s) => {
+  // okta-staging: dev's assignments wait for provisioning.confirmed, so it has none yet.
+  const { plan, lines } = review('okta-staging', (s) => {
     const [name, assignment] = only('okta_app_user', s);
     delete s.resource.okta_app_user[name];
     s.resource.okta_app_user.by_login = assignment;
@@ -109,7 +122,7 @@ it('a moved block keeps the resource: no destroy, no loss of access', () => {
 it('a renamed Kubernetes namespace takes the SQLite volume with it', () => {
   const { lines } = review('receiver-prod', (s) => (only('kubernetes_namespace_v1', s)[1].metadata.name = 'okta-scim-production'));
   expect(lines[0]).toBe(
-    'review: Namespace "okta-scim-prod" is replaced (metadata.name: "okta-scim-prod" → "okta-scim-production"): everything in it goes, including the persistent volume claim that holds the receiver\'s SQLite database.',
+    'review: Namespace "okta-scim-prod" is replaced (metadata.name: "okta-scim-prod" → "okta-scim-production"): everything in it goes, including the persistent volume claim that holds the receiver\'s SQLite database. lifecycle.prevent_destroy is set: the plan stops until the protection is lifted for this change.',
   );
 });
 
@@ -117,30 +130,50 @@ it('a renamed Docker volume loses the database; a replaced container does not', 
   const { lines } = review('receiver-dev', (s) => (only('docker_volume', s)[1].name = 'okta-scim-receiver-dev-data2'));
   expect(lines).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(/^review: The receiver's data volume "okta-scim-receiver-dev-data" is replaced .*: the SQLite database .* is lost\.$/),
+      expect.stringMatching(/^review: The receiver's data volume "okta-scim-receiver-dev-data" is replaced .*: the SQLite database .* is lost\. lifecycle\.prevent_destroy is set: the plan stops until the protection is lifted for this change\.$/),
       expect.stringMatching(/^note: The receiver container "okta-scim-receiver-dev" is re-created/),
     ]),
   );
 });
 
-it('a rotation that keeps the held token says so', () => {
-  const { lines } = review('receiver-dev', (s) => {
-    s.resource.random_password.NextToken = { length: 48, special: false, keepers: { generation: '2' } };
-    const [, container] = only('docker_container', s);
-    container.env = container.env.map((e: string) =>
-      e.startsWith('SCIM_TOKEN_SHA256=') ? `${e.replace(/\}$/, '')},\${sha256(random_password.NextToken.result)}` : e,
-    );
-  });
-  expect(lines).toEqual(
-    expect.arrayContaining([
-      expect.stringMatching(/^review: SCIM token rotation: 1 new token value\(s\) generated \(random_password\.NextToken\)\. random_password\.Credentials_ScimToken_\w+ keeps its value and stays accepted/),
-    ]),
+/** The scim-token-dev stack's slot resource (`token-a` / `token-b`), found by its construct path. */
+const slot = (s: any, name: 'token-a' | 'token-b'): any => find('random_password', s, (p) => p['//'].metadata.path.endsWith(`/${name}`))[1];
+
+it('a rotation that regenerates only the slot Okta does not hold keeps the held token accepted', () => {
+  // generation 1 → 2, synthesized: slot b's keepers change; slot a (handed to Okta at generation 1) keeps its value.
+  const environments = loadEnvironments().map((e) =>
+    e.name === 'dev' && e.receiver.deploy ? { ...e, receiver: { ...e.receiver, deploy: { ...e.receiver.deploy, token: { ...e.receiver.deploy.token, generation: 2 } } } } : e,
   );
+  const outdir = mkdtempSync(join(tmpdir(), 'review-rotation-'));
+  buildApp(outdir, environments).synth();
+  const after = readStacks(outdir);
+  rmSync(outdir, { recursive: true, force: true });
+  const plans = planStacks(stacks, after);
+  const lines = (stack: string) => consequencesOf(plans.find((p) => p.stack === stack)!, plans).map((c) => `${c.severity}: ${c.text}`);
+  expect(plans.filter((p) => p.status !== 'unchanged').map((p) => p.stack)).toEqual(['okta-dev', 'receiver-dev', 'scim-token-dev']);
+  expect(lines('scim-token-dev')).toEqual([
+    expect.stringMatching(
+      /^review: SCIM token rotation: 1 new token value\(s\) generated \(random_password\.ScimToken_token-b_\w+ \(slot token-b\)\)\. random_password\.ScimToken_token-a_\w+ \(slot token-a\), the token Okta holds, keeps its value and stays accepted by the receiver: Okta keeps working until it is given the new token\. Apply scim-token-dev → receiver-dev → okta-dev in this order\.$/,
+    ),
+  ]);
+  // The receiver accepts both hashes, which come across stacks: the new one is known after apply, so the container rolls.
+  expect(lines('receiver-dev')).toEqual([expect.stringMatching(/^note: The receiver container "okta-scim-receiver-dev" is re-created \(env\[\d+\] \(known after apply\)/)]);
+  expect(lines('okta-dev')).toEqual([expect.stringMatching(/^review: The SCIM token handed to Okta changes \(output Provisioning_scim_token_\w+\): in console mode, paste the new value/)]);
 });
 
-it('a rotation that regenerates the only token says Okta gets 401', () => {
-  const { lines } = review('receiver-dev', (s) => (s.resource.random_password[Object.keys(s.resource.random_password).find((k) => k.includes('Scim'))!].keepers.generation = '2'));
-  expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/None of the tokens the receiver accepts today keeps its value: .* Okta gets 401/)]));
+it('a rotation that regenerates the slot Okta holds says Okta gets 401', () => {
+  const { lines } = review('scim-token-dev', (s) => (slot(s, 'token-a').keepers.generation = '3'));
+  expect(lines).toEqual([
+    expect.stringMatching(/^review: SCIM token rotation: 1 new token value\(s\) generated \(random_password\.ScimToken_token-a_\w+ \(slot token-a\)\)\. The token Okta holds \(random_password\.ScimToken_token-a_\w+ \(slot token-a\)\) does not keep its value: Okta gets 401/),
+  ]);
+});
+
+it('a rotation that regenerates both slots says Okta gets 401', () => {
+  const { lines } = review('scim-token-dev', (s) => {
+    slot(s, 'token-a').keepers.generation = '3';
+    slot(s, 'token-b').keepers.generation = '2';
+  });
+  expect(lines).toEqual([expect.stringMatching(/^review: SCIM token rotation: 2 new token value\(s\) generated .* does not keep its value: Okta gets 401/)]);
 });
 
 it('a receiver attribute whose type changes needs review; a new one is a note', () => {

@@ -3,10 +3,14 @@
  * every action pinned to a commit, every secret documented, cdktf's checkpoint call disabled, and the
  * review comment found by the same marker the review prints.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { buildApp } from '../../main';
+import { readStacks } from '../../scripts/lib/synth';
 import { COMMENT_MARKER } from '../../scripts/review/report';
+import { OKTA_PLAN_SCOPES } from '../../stacks/okta-stack';
 
 const ROOT = resolve(__dirname, '../..');
 const DIR = join(ROOT, '.github/workflows');
@@ -88,7 +92,11 @@ it('pull requests: CI on Node 20 and 22, the review, plans of changed okta stack
   expect(wf.jobs.review.steps[0].with['fetch-depth']).toBe(0);
   expect(wf.jobs.review.steps.find((s: any) => s.id === 'review').run).toContain('npm run --silent review -- --base "origin/$BASE_REF" --json review.json');
   expect(wf.jobs.plan.needs).toBe('review');
-  expect(wf.jobs.plan.strategy.matrix.include).toBe('${{ fromJSON(needs.review.outputs.okta-stacks) }}');
+  expect(wf.jobs.plan.strategy.matrix.include).toBe('${{ fromJSON(needs.review.outputs.plan-stacks) }}');
+  // Changed scim-token and okta stacks are planned; receiver stacks need cluster credentials (README).
+  expect(wf.jobs.review.steps.find((s: any) => s.id === 'review').run).toContain('/^(okta|scim-token)-/.test(s.stack)');
+  // Plans request only the read scopes.
+  expect(JSON.parse(wf.jobs.plan.env.OKTA_PLAN_SCOPES)).toEqual([...OKTA_PLAN_SCOPES]);
   expect(wf.jobs.plan.steps.find((s: any) => s.name === 'cdktf plan').run).toContain('npx cdktf plan "$STACK"');
   expect(wf.jobs.comment.needs).toEqual(['review', 'plan']);
   expect(wf.jobs.comment.if).toMatch(/^always\(\) && needs\.review\.result == 'success'/);
@@ -107,5 +115,59 @@ it('main: CI, then each environment with remote state deployed behind its enviro
   expect(wf.jobs.deploy.needs).toBe('environments');
   expect(wf.jobs.deploy.environment).toBe('${{ matrix.environment }}');
   expect(wf.jobs.deploy.strategy['max-parallel']).toBe(1);
-  expect(wf.jobs.deploy.steps.at(-1).run).toContain('npx cdktf deploy $STACKS --auto-approve');
+  const run = wf.jobs.deploy.steps.at(-1).run as string;
+  expect(run).toContain('for stack in $STACKS; do');
+  expect(run).toContain('npx cdktf deploy "$stack" --auto-approve --ignore-missing-stack-dependencies');
+  // The deploy order: the token, then the receiver that accepts it, then Okta that is given it.
+  expect(wf.jobs.environments.steps.at(-1).run).toContain('[`scim-token-${env}`, `receiver-${env}`, `okta-${env}`]');
+});
+
+describe('Terraform variables: what the workflows set is what the stacks declare', () => {
+  let declared: Record<string, Record<string, { sensitive?: boolean; default?: unknown }>>;
+  beforeAll(() => {
+    const outdir = mkdtempSync(join(tmpdir(), 'workflow-vars-'));
+    buildApp(outdir).synth();
+    declared = Object.fromEntries(Object.entries<any>(readStacks(outdir)).map(([name, stack]) => [name, stack.variable ?? {}]));
+    rmSync(outdir, { recursive: true, force: true });
+  });
+  /** `TF_VAR_name` literally, or `TF_VAR_prefix_${SUFFIX}`: a per-environment variable. */
+  const setBy = (file: string) => {
+    // Comments left out: they name the variables in prose (TF_VAR_okta_api_token_<env>).
+    const code = text(file)
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('#'))
+      .join('\n');
+    const names = [...code.matchAll(/TF_VAR_([a-z0-9_]*[a-z0-9])(_\$\{SUFFIX\})?/g)].map((m) => ({ name: m[1]!, perEnvironment: m[2] !== undefined }));
+    return [...new Map(names.map((n) => [`${n.name}${n.perEnvironment}`, n])).values()];
+  };
+  const suffixOf = (stack: string) => stack.replace(/^(okta|receiver|scim-token)-/, '').replace(/-/g, '_');
+
+  it.each(files)('%s: every TF_VAR_ it sets is a variable that a synthesized stack declares', (file) => {
+    const set = setBy(file);
+    expect(set.length).toBeGreaterThan(0);
+    for (const v of set) {
+      const declaredBy = Object.entries(declared).filter(([stack, vars]) => (v.perEnvironment ? `${v.name}_${suffixOf(stack)}` : v.name) in vars);
+      expect([v.name, v.perEnvironment, declaredBy.length > 0]).toEqual([v.name, v.perEnvironment, true]);
+    }
+  });
+
+  it('deploys set every variable a stack requires (sensitive, no default), for every environment', () => {
+    const set = setBy('deploy.yml');
+    for (const [stack, vars] of Object.entries(declared)) {
+      for (const [name, v] of Object.entries(vars)) {
+        if (v.default !== undefined) continue;
+        const covered = set.some((s) => (s.perEnvironment ? `${s.name}_${suffixOf(stack)}` === name : s.name === name));
+        expect([stack, name, covered]).toEqual([stack, name, true]);
+      }
+    }
+  });
+
+  it('plans set the Okta credentials of every okta stack (read-only), and the private-key plan its read scopes', () => {
+    const set = setBy('pull-request.yml');
+    for (const [stack, vars] of Object.entries(declared).filter(([s]) => s.startsWith('okta-'))) {
+      const credentials = Object.keys(vars).filter((n) => n.startsWith('okta_'));
+      expect(credentials.length).toBeGreaterThan(0);
+      for (const name of credentials) expect([stack, name, set.some((s) => s.perEnvironment && `${s.name}_${suffixOf(stack)}` === name)]).toEqual([stack, name, true]);
+    }
+  });
 });

@@ -2,38 +2,31 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import type { AttributesService } from '../admin/attributes-service';
 import type { DynamicSchemaCatalog } from '../admin/custom-schema';
-import { AdminError, notFoundError } from '../admin/errors';
+import type { ActivityService } from '../admin/activity-service';
+import type { DiagnosticsService } from '../admin/diagnostics-service';
+import type { DirectoryService } from '../admin/directory-service';
+import { AdminError } from '../admin/errors';
 import type { InvitationsService } from '../admin/invitations-service';
-import { SMTP_NOT_CONFIGURED } from '../admin/invitations-service';
 import type { SettingsService } from '../admin/settings-service';
 import { TemplateInput } from '../admin/templates-service';
 import type { TemplatesService } from '../admin/templates-service';
 import type { TokensService } from '../admin/tokens-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
-import { isPlainObject } from '../scim/attribute-values';
 import { ScimError } from '../scim/errors';
-import { parseFilter } from '../scim/filter';
-import { ENTERPRISE_USER_SCHEMA } from '../scim/urns';
-import type { ReceiverLimits } from '../scim/limits';
-import { DEFAULT_LIMITS } from '../scim/limits';
-import { QueryBudgetExceededError } from '../store/errors';
-import { undeclaredHint } from '../admin/diagnostics';
-import type { ScimStore, UserRecord } from '../store/types';
-import { isStoreUnavailable } from '../store/errors';
+import { isStoreUnavailable, QueryBudgetExceededError } from '../store/errors';
 
 export interface AdminRoutesOptions {
   readonly verifier: TokenVerifier;
-  readonly store: ScimStore;
   readonly catalog: DynamicSchemaCatalog;
+  readonly directory: DirectoryService;
+  readonly activity: ActivityService;
+  readonly diagnostics: DiagnosticsService;
   readonly settings: SettingsService;
   readonly attributes: AttributesService;
   readonly templates: TemplatesService;
   readonly tokens: TokensService;
   readonly invitations: InvitationsService;
-  readonly smtpConfigured: boolean;
-  /** Filter, time and size bounds (the admin search compiles to the same filters as SCIM). */
-  readonly limits?: ReceiverLimits;
 }
 
 declare module 'fastify' {
@@ -41,14 +34,6 @@ declare module 'fastify' {
     /** `admin:<key id>` once the admin auth hook accepted the request. */
     adminActor?: string;
   }
-}
-
-/**
- * The admin search is built here, not typed by a client: its five `co` terms must fit whatever the
- * SCIM filter limits are (a 200-character search, JSON-escaped, is at most ~1,300 characters per term).
- */
-function adminFilterLimits(limits: ReceiverLimits) {
-  return { ...limits.filter, maxLength: Math.max(limits.filter.maxLength, 8192), maxTerms: Math.max(limits.filter.maxTerms, 8), maxDepth: Math.max(limits.filter.maxDepth, 2) };
 }
 
 const Paging = z.object({
@@ -85,9 +70,7 @@ function errorReply(reply: FastifyReply, status: number, message: string, field?
 
 /** `/api`: the admin API (JSON), authenticated with an admin API key. */
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
-  const { store, catalog, settings, attributes, templates, tokens, invitations } = options;
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const bounds = { timeLimitMs: limits.queryTimeLimitMs };
+  const { catalog, directory, activity, diagnostics, settings, attributes, templates, tokens, invitations } = options;
 
   app.addHook('onRequest', async (request, reply) => {
     const credential = options.verifier.verify(request.headers.authorization);
@@ -115,70 +98,9 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
 
   const actor = (request: FastifyRequest) => request.adminActor ?? 'admin';
 
-  const tokenLabels = async () => new Map((await tokens.list()).map((t) => [t.id, t.label]));
-
-  const userSummary = (user: UserRecord, labels: Map<string, string>) => {
-    const emails = Array.isArray(user.data.emails) ? user.data.emails.filter(isPlainObject) : [];
-    const email = (emails.find((e) => e.primary === true) ?? emails[0])?.value;
-    return {
-      id: user.id,
-      userName: user.data.userName,
-      displayName: user.data.displayName,
-      email,
-      active: user.data.active !== false,
-      enrolled: user.enrolledAt !== undefined,
-      ...(user.enrolledAt ? { enrolledAt: user.enrolledAt } : {}),
-      source: user.createdBy ? { credentialId: user.createdBy, label: labels.get(user.createdBy) ?? 'removed token' } : undefined,
-      created: user.created,
-      lastModified: user.lastModified,
-    };
-  };
-
   // Users
-  app.get('/users', async (request) => {
-    const query = parse(UserQuery, request.query);
-    const type = catalog.resourceType('User');
-    const clauses: string[] = [];
-    if (query.search) {
-      const s = JSON.stringify(query.search);
-      clauses.push(`(userName co ${s} or displayName co ${s} or emails.value co ${s} or name.givenName co ${s} or name.familyName co ${s})`);
-    }
-    if (query.status) clauses.push(`active eq ${query.status === 'active'}`);
-    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and '), adminFilterLimits(limits)) : undefined;
-    const page = await store.users.list(
-      { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, ...bounds },
-      { groups: false, ...(query.source ? { createdBy: query.source } : {}) },
-    );
-    const labels = await tokenLabels();
-    return { totalResults: page.totalResults, startIndex: query.startIndex, items: page.items.map((u) => userSummary(u, labels)) };
-  });
-
-  app.get<Params<'id'>>('/users/:id', async (request) => {
-    const user = await store.users.get(request.params.id, { groups: true });
-    if (!user) throw notFoundError(`User ${request.params.id} not found.`);
-    const custom = isPlainObject(user.data[catalog.extensionUrn]) ? (user.data[catalog.extensionUrn] as Record<string, unknown>) : {};
-    const declared = await store.attributes.list();
-    const { [catalog.extensionUrn]: _custom, [ENTERPRISE_USER_SCHEMA]: enterprise, ...core } = user.data;
-    return {
-      ...userSummary(user, await tokenLabels()),
-      groups: user.groups ?? [],
-      attributes: {
-        core,
-        enterprise: enterprise ?? {},
-        custom: declared.map((d) => ({
-          name: d.name,
-          displayName: d.displayName,
-          type: d.type,
-          multiValued: d.multiValued,
-          origin: d.origin,
-          // The product's label for attributes that arrive from the identity provider.
-          label: d.origin === 'idp' ? 'IDP' : 'CODE',
-          value: custom[d.name] ?? null,
-        })),
-      },
-      invitations: await invitations.list({ userId: user.id, limit: 20 }),
-    };
-  });
+  app.get('/users', async (request) => directory.listUsers(parse(UserQuery, request.query)));
+  app.get<Params<'id'>>('/users/:id', async (request) => directory.user(request.params.id));
 
   app.post<Params<'id'>>('/users/:id/invitations', async (request, reply) => {
     const invitation = await invitations.invite(request.params.id, actor(request));
@@ -186,37 +108,16 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   });
 
   app.get<Params<'id' | 'templateId'>>('/users/:id/templates/:templateId', async (request) => {
-    const user = await store.users.get(request.params.id, { groups: false });
-    if (!user) throw notFoundError(`User ${request.params.id} not found.`);
+    const user = await directory.requireUser(request.params.id);
     const rendered = await templates.render(request.params.templateId, user);
     return { templateId: rendered.template.id, name: rendered.template.name, userId: user.id, fields: rendered.fields, missing: rendered.missing };
   });
 
   // Groups
-  app.get('/groups', async (request) => {
-    const query = parse(Paging.extend({ search: z.string().trim().max(200).optional() }), request.query);
-    const filter = query.search ? parseFilter(catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`, adminFilterLimits(limits)) : undefined;
-    const page = await store.groups.list({ ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, ...bounds }, { members: false });
-    const counts = await store.groups.memberCounts(page.items.map((g) => g.id));
-    return {
-      totalResults: page.totalResults,
-      startIndex: query.startIndex,
-      items: page.items.map((g) => ({
-        id: g.id,
-        displayName: g.data.displayName,
-        externalId: g.data.externalId,
-        memberCount: counts.get(g.id) ?? 0,
-        created: g.created,
-        lastModified: g.lastModified,
-      })),
-    };
-  });
-
+  app.get('/groups', async (request) => directory.listGroups(parse(Paging.extend({ search: z.string().trim().max(200).optional() }), request.query)));
   app.get<Params<'id'>>('/groups/:id/members', async (request) => {
     const query = parse(Paging, request.query);
-    const page = await store.groups.members(request.params.id, query.startIndex, query.count);
-    if (!page) throw notFoundError(`Group ${request.params.id} not found.`);
-    return { totalResults: page.totalResults, startIndex: query.startIndex, items: page.items.map((m) => ({ id: m.value, display: m.display })) };
+    return directory.members(request.params.id, query.startIndex, query.count);
   });
 
   // Settings
@@ -262,33 +163,6 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     return { items: await invitations.list({ limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(query.userId ? { userId: query.userId } : {}) }) };
   });
 
-  app.get('/activity', async (request) => {
-    const query = parse(ActivityQuery, request.query);
-    const items = await store.activity.list({
-      limit: query.limit,
-      ...(query.before !== undefined ? { before: query.before } : {}),
-      ...(query.resourceId ? { resourceId: query.resourceId } : {}),
-      ...(query.action ? { action: query.action } : {}),
-    });
-    return { items, ...(items.length === query.limit ? { next: items[items.length - 1]!.seq } : {}) };
-  });
-
-  app.get('/diagnostics', async () => {
-    const undeclared = await store.diagnostics.undeclared();
-    const knownUrns = catalog.resourceTypes().flatMap((t) => [t.schema.id, ...t.extensions.map((e) => e.id)]);
-    const refused = await invitations.list({ status: 'failed', limit: 20 });
-    const invitationCounts = await store.invitations.counts();
-    return {
-      extensionUrn: catalog.extensionUrn,
-      undeclaredAttributes: undeclared.map((u) => ({ ...u, hint: undeclaredHint(u, catalog.extensionUrn, knownUrns) })),
-      invitations: {
-        ...invitationCounts,
-        smtpConfigured: options.smtpConfigured,
-        ...(options.smtpConfigured ? {} : { blockedReason: SMTP_NOT_CONFIGURED }),
-        // The latest failures with their reasons (a refused recipient is one), for the admin to act on.
-        recentFailures: refused.map((i) => ({ id: i.id, userId: i.userId, userName: i.userName, email: i.email, lastError: i.lastError ?? null, created: i.created })),
-      },
-      tokens: (await tokens.list()).map((t) => ({ id: t.id, label: t.label, status: t.status, lastUsed: t.lastUsed ?? null, managed: t.managed })),
-    };
-  });
+  app.get('/activity', async (request) => activity.list(parse(ActivityQuery, request.query)));
+  app.get('/diagnostics', async () => diagnostics.report());
 }

@@ -20,6 +20,8 @@ import type { ReceiverLimits } from '../scim/limits';
 import { DEFAULT_LIMITS } from '../scim/limits';
 import { installErrorHandler, installProtocolErrorHandlers, scimClientErrorHandler, scimFrameworkErrors } from './error-handler';
 import { redactUrl } from './log-redaction';
+import type { PortalOptions } from './portal/portal-options';
+import { portalFrameworkError, portalPlugin } from './portal/portal-plugin';
 import { installMetrics } from './metrics';
 import { sendScim } from './reply';
 import { scimRoutes } from './scim-routes';
@@ -43,6 +45,8 @@ export interface AppOptions {
   readonly policy?: ProvisioningPolicy;
   /** The admin API and invitation pages; omitted in SCIM-only setups (tests of the protocol layer). */
   readonly admin?: AdminRoutesOptions & { invitations: InvitationsService };
+  /** The admin portal under /admin (and `/` redirecting there). */
+  readonly portal?: PortalOptions;
 }
 
 const JSON_TYPES = ['application/json', 'application/scim+json'];
@@ -58,14 +62,17 @@ const MAX_PARAM_LENGTH = 2048;
 /** Builds the HTTP application; listening, signals and bootstrap belong to the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = options.limits ?? DEFAULT_LIMITS;
+  const scimErrors = scimFrameworkErrors({ scim: options.verifier, ...(options.admin ? { admin: options.admin.verifier } : {}) });
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Every request's log lines go through a child logger: give it the redacting request serializer.
     childLoggerFactory: (logger, bindings, childOptions) =>
       logger.child(bindings, { ...childOptions, serializers: { ...childOptions.serializers, req: loggedRequest } }),
-    // Bad percent-encoding, raw non-ASCII bytes, over-long path parameters: SCIM bodies, authentication first.
+    // Bad percent-encoding, raw non-ASCII bytes, over-long path parameters: SCIM bodies, authentication first
+    // (under /admin, the portal's HTML error page).
     clientErrorHandler: scimClientErrorHandler,
-    frameworkErrors: scimFrameworkErrors({ scim: options.verifier, ...(options.admin ? { admin: options.admin.verifier } : {}) }),
+    frameworkErrors: (error, request, reply) =>
+      options.portal && /^\/admin(?:[/?]|$)/.test(request.raw.url ?? '') ? portalFrameworkError(error, request, reply) : scimErrors(error, request, reply),
     bodyLimit: options.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: 'x-request-id',
@@ -127,8 +134,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   if (options.admin) {
-    await app.register(adminRoutes, { prefix: '/api', ...options.admin, limits });
+    await app.register(adminRoutes, { prefix: '/api', ...options.admin });
     await app.register(inviteRoutes, { prefix: '/invite', invitations: options.admin.invitations });
+  }
+
+  if (options.portal) {
+    await app.register(portalPlugin, { prefix: '/admin', ...options.portal });
+    app.get('/', async (_request, reply) => reply.redirect('/admin/users', 303));
   }
 
   // Probes carry no data and must work without credentials (orchestrators call them).

@@ -1,5 +1,5 @@
 /** Query parameters whose values are credentials wherever they appear. */
-const SECRET_PARAMETER = /token|key|secret|passw|code|sig|auth|session|state|assertion|ticket|nonce/i;
+const SECRET_PARAMETER = /token|key|secret|passw|code|sig|auth|session|state|assertion|ticket|nonce|csrf/i;
 /** Secrets this receiver issues carry a prefix (auth/tokens.ts, mail/invitation-worker.ts). */
 const SECRET_VALUE = /^(?:scim|adm|inv)_/;
 

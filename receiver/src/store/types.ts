@@ -1,3 +1,5 @@
+import type { AdminAccountStore, SessionStore } from './accounts';
+import type { DirectoryStore } from './browse';
 import type { ListQuery, Page } from './query';
 
 export type ResourceData = Record<string, unknown>;
@@ -56,7 +58,7 @@ export interface WriteOptions {
   readonly ifVersion?: number;
 }
 
-export type ActivityResource = 'User' | 'Group' | 'Token' | 'Settings' | 'Attribute' | 'Template' | 'Invitation';
+export type ActivityResource = 'User' | 'Group' | 'Token' | 'Settings' | 'Attribute' | 'Template' | 'Invitation' | 'Account';
 
 /** One line of the audit trail. */
 export interface ActivityInput {
@@ -304,6 +306,10 @@ export interface ScimStore {
   /** Present when several receivers share the database (PostgreSQL). */
   readonly changes?: ChangeFeed;
   readonly jobs?: JobCoordinator;
+  /** Keyset browsing for the admin portal. */
+  readonly directory: DirectoryStore;
+  readonly adminAccounts: AdminAccountStore;
+  readonly sessions: SessionStore;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

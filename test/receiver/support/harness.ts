@@ -47,6 +47,8 @@ export class TestReceiver {
     readonly baseUrl: string,
     /** The PostgreSQL database, when on PostgreSQL. */
     readonly databaseUrl: string | undefined,
+    /** What the receiver printed at start (the one-time token, key and portal account lines). */
+    readonly printed: readonly string[],
   ) {}
 
   static async start(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestReceiver> {
@@ -64,9 +66,10 @@ export class TestReceiver {
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     });
+    const printed: string[] = [];
     try {
-      const receiver = await startReceiver(settings, { print: () => undefined, logger });
-      return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, databaseUrl);
+      const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger });
+      return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, databaseUrl, printed);
     } catch (error) {
       if (databaseUrl && !reused) {
         databases.delete(dir);

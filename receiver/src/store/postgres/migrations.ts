@@ -1,6 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
-import { backfillFoldedData, refold } from '../sql/unicode-backfill';
+import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
 
 /** The channel change notifications travel on; the payload is a ChangeTopic. */
 export const CHANGE_CHANNEL = 'okta_scim_kit_changes';
@@ -168,7 +168,7 @@ const migrations: Record<string, Migration> = {
   },
   '0004_admin_portal': {
     async up(db: Kysely<unknown>) {
-      // The portal's accounts and sessions (SQLite migration 0003_admin_portal).
+      // The portal's accounts and sessions (SQLite migration 0004_admin_portal).
       await sql`CREATE TABLE admin_accounts (
         id text PRIMARY KEY,
         username text NOT NULL,
@@ -202,6 +202,14 @@ const migrations: Record<string, Migration> = {
       await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' });
       await backfillFoldedData(db, 'scim_users');
       await backfillFoldedData(db, 'scim_groups');
+    },
+  },
+  '0006_user_search_text': {
+    async up(db: Kysely<unknown>) {
+      // The portal's search column (SQLite migration 0005_user_search_text), back-filled with the same
+      // JS fold as every later write (userSearchText), so both stores hold the same text.
+      await sql`ALTER TABLE scim_users ADD COLUMN search_text text`.execute(db);
+      await backfillSearchText(db);
     },
   },
 };

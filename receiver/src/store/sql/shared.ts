@@ -47,6 +47,17 @@ export function foldedJson(data: unknown): string {
   return JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? foldText(value) : value));
 }
 
+/**
+ * userName, displayName and every e-mail, folded with foldText and newline-separated: what the admin
+ * portal's search scans (one short column, no JSON). Written with every user row and by the migration
+ * that added the column, so a search folded the same way finds "Élodie" as "ÉLODIE" or "e\u0301lodie".
+ */
+export function userSearchText(data: Record<string, unknown>): string {
+  const emails = Array.isArray(data.emails) ? data.emails.map((e) => (typeof e === 'object' && e !== null ? (e as { value?: unknown }).value : undefined)) : [];
+  const parts = [String(data.userName), text(data.displayName) ?? '', ...emails.filter((v): v is string => typeof v === 'string')];
+  return foldText(parts.join('\n'));
+}
+
 export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

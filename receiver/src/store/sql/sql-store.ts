@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { AdminAccountStore, SessionStore } from '../accounts';
+import type { DirectoryStore } from '../browse';
 import type {
   ActivityStore,
   AttributeStore,
@@ -14,6 +16,8 @@ import type {
   TokenStore,
   UserStore,
 } from '../types';
+import { SqlAdminAccountStore, SqlSessionStore } from './account-store';
+import { SqlDirectoryStore } from './directory-store';
 import { SqlActivityStore, SqlAttributeStore, SqlDiagnosticsStore, SqlSettingsStore, SqlTemplateStore } from './admin-stores';
 import type { SqlStoreDialect } from './dialect';
 import { SqlGroupStore } from './group-store';
@@ -35,6 +39,9 @@ export class SqlScimStore implements ScimStore {
   readonly diagnostics: DiagnosticsStore;
   readonly changes?: ChangeFeed;
   readonly jobs?: JobCoordinator;
+  readonly directory: DirectoryStore;
+  readonly adminAccounts: AdminAccountStore;
+  readonly sessions: SessionStore;
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -54,6 +61,9 @@ export class SqlScimStore implements ScimStore {
     this.invitations = new SqlInvitationStore(db, dialect);
     this.activity = new SqlActivityStore(db);
     this.diagnostics = new SqlDiagnosticsStore(db);
+    this.directory = new SqlDirectoryStore(db, dialect);
+    this.adminAccounts = new SqlAdminAccountStore(db, dialect);
+    this.sessions = new SqlSessionStore(db);
   }
 
   async ping(): Promise<void> {

@@ -18,6 +18,8 @@ export interface UserRow {
   version: number;
   enrolled_at: string | null;
   created_by: string | null;
+  /** userName, displayName and e-mails folded with foldText, newline-separated (the portal's search; userSearchText). */
+  search_text: string | null;
 }
 
 export interface GroupRow {
@@ -112,6 +114,26 @@ export interface UndeclaredAttributeRow {
   last_user: string | null;
 }
 
+export interface AdminAccountRow {
+  id: string;
+  username: string;
+  username_lower: string;
+  password_hash: string;
+  created: string;
+  updated: string;
+  last_login: string | null;
+}
+
+export interface AdminSessionRow {
+  id_sha256: string;
+  account_id: string | null;
+  principal: string;
+  csrf_token: string;
+  created: string;
+  last_seen: string;
+  expires_at: string;
+}
+
 export interface Tables {
   scim_users: UserRow;
   scim_groups: GroupRow;
@@ -123,4 +145,6 @@ export interface Tables {
   invitations: InvitationRow;
   activity: ActivityRow;
   undeclared_attributes: UndeclaredAttributeRow;
+  admin_accounts: AdminAccountRow;
+  admin_sessions: AdminSessionRow;
 }

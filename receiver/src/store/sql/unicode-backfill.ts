@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
-import { foldedJson } from './shared';
+import { foldedJson, userSearchText } from './shared';
 
 /** Issue 10's Unicode fold applied to rows written before it, by either store's migrations (same SQL). */
 
@@ -49,6 +49,18 @@ export async function backfillFoldedData(db: Kysely<unknown>, table: 'scim_users
       await sql`UPDATE ${sql.table(table)} SET data_folded = ${foldedJson(JSON.parse(row.data))} WHERE seq = ${row.seq}`.execute(db);
     }
     // PostgreSQL returns bigint as text.
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+/** Writes `search_text` (userSearchText of `data`, the portal's search column) for every user, in slices as above. */
+export async function backfillSearchText(db: Kysely<unknown>): Promise<void> {
+  for (let after = 0; ; ) {
+    const rows = (await sql<{ seq: number | string; data: string }>`SELECT seq, data FROM scim_users WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      await sql`UPDATE scim_users SET search_text = ${userSearchText(JSON.parse(row.data) as Record<string, unknown>)} WHERE seq = ${row.seq}`.execute(db);
+    }
     after = Number(rows[rows.length - 1]!.seq);
   }
 }

@@ -20,7 +20,7 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_USER, foldedJson, insertActivity, metaLocation, now, text, withinBytes } from './shared';
+import { CORE_USER, foldedJson, insertActivity, metaLocation, now, text, userSearchText, withinBytes } from './shared';
 import type { Tables, UserRow } from './tables';
 
 /** Every column a record needs (not data_folded, which only filters read). */
@@ -237,6 +237,7 @@ function userColumns(data: ResourceData) {
     active: data.active === false ? 0 : 1,
     data: JSON.stringify(data),
     data_folded: foldedJson(data),
+    search_text: userSearchText(data),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
-import { backfillFoldedData, refold } from '../sql/unicode-backfill';
+import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
 
 /** Schema history; append only. */
 const migrations: Record<string, Migration> = {
@@ -150,6 +150,38 @@ const migrations: Record<string, Migration> = {
         await sql`ALTER TABLE ${sql.table(table)} ADD COLUMN data_folded TEXT NOT NULL DEFAULT '{}'`.execute(db);
         await backfillFoldedData(db, table);
       }
+    },
+  },
+  '0004_admin_portal': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admin_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_lower', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text', (c) => c.notNull())
+        .addColumn('last_login', 'text')
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id_sha256', 'text', (c) => c.primaryKey())
+        .addColumn('account_id', 'text')
+        .addColumn('principal', 'text', (c) => c.notNull())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created', 'text', (c) => c.notNull())
+        .addColumn('last_seen', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_sessions_by_account').on('admin_sessions').column('account_id').execute();
+    },
+  },
+  '0005_user_search_text': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('scim_users').addColumn('search_text', 'text').execute();
+      // Back-filled with the same JS fold as every later write (userSearchText).
+      await backfillSearchText(db);
     },
   },
 };

@@ -1,0 +1,196 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AdminError } from '../../admin/errors';
+import { SessionsService } from '../../admin/sessions-service';
+import { PORTAL_JS } from '../../portal/assets/portal-js';
+import { PORTAL_CSS } from '../../portal/assets/portal-css';
+import type { PageContext } from '../../portal/context';
+import { PORTAL_PREFIX } from '../../portal/context';
+import type { Html } from '../../portal/html';
+import type { MessageKey } from '../../portal/i18n';
+import { Messages, isLocale, negotiateLocale } from '../../portal/i18n';
+import { url } from '../../portal/views/layout';
+import { errorPage, loginPage } from '../../portal/views/login';
+import type { SessionRecord } from '../../store/accounts';
+import { clearCookie, readCookie, setCookie } from './cookies';
+import type { PortalOptions } from './portal-options';
+import { registerPortalPages } from './portal-pages';
+
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+const SESSION_COOKIE = 'portal_session';
+const LOGIN_COOKIE = 'portal_login';
+export const LANG_COOKIE = 'portal_lang';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    portalSession?: SessionRecord;
+  }
+}
+
+/** Where to go after sign-in: a portal path only (never another site). */
+export function safeNext(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 2000) return undefined;
+  return value.startsWith(`${PORTAL_PREFIX}/`) && !value.startsWith('//') && !/[\\\s]/.test(value) ? value : undefined;
+}
+
+export function messagesFor(request: FastifyRequest): Messages {
+  const chosen = readCookie(request, LANG_COOKIE);
+  return new Messages(isLocale(chosen) ? chosen : negotiateLocale(request.headers['accept-language']));
+}
+
+function sendHtml(reply: FastifyReply, status: number, body: Html): FastifyReply {
+  return reply.code(status).header('content-type', 'text/html; charset=utf-8').send(body.text);
+}
+
+const equal = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * Fastify's refusals of a URL under /admin (bad percent-encoding, an over-long path segment), which
+ * happen before any plugin hook: an HTML page in the portal's language, with its headers, instead of
+ * the RFC 7644 body that /scim and /api get (error-handler.ts scimFrameworkErrors).
+ */
+export function portalFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: error.code }, 'refused portal URL');
+  const m = messagesFor(request);
+  reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+  void sendHtml(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
+}
+
+/** `/admin`: the server-rendered admin portal (sessions, CSRF, strict CSP), over the admin services. */
+export async function portalPlugin(app: FastifyInstance, options: PortalOptions): Promise<void> {
+  // Scoped to this plugin: /scim and /api keep accepting JSON only.
+  await app.register(fastifyFormbody, { bodyLimit: 256 * 1024 });
+
+  const secureFor = (request: FastifyRequest) => options.publicUrl?.startsWith('https://') === true || request.protocol === 'https';
+  const cookieOptions = (request: FastifyRequest) => ({ path: PORTAL_PREFIX, httpOnly: true, sameSite: 'lax' as const, secure: secureFor(request) });
+
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('cache-control', 'no-store');
+  });
+
+  const isPublic = (path: string) =>
+    path === `${PORTAL_PREFIX}/login` || path === `${PORTAL_PREFIX}/lang` || path.startsWith(`${PORTAL_PREFIX}/assets/`);
+
+  // After body parsing: the CSRF token arrives in the form.
+  app.addHook('preHandler', async (request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (isPublic(path)) return;
+    const lookup = await options.sessions.resolve(readCookie(request, SESSION_COOKIE));
+    if (lookup.state !== 'valid') {
+      if (lookup.state === 'expired') clearCookie(reply, SESSION_COOKIE, cookieOptions(request));
+      const next = request.method === 'GET' ? safeNext(request.url) : undefined;
+      return reply.redirect(url('/login', { next, reason: lookup.state === 'expired' ? 'expired' : undefined }), 303);
+    }
+    request.portalSession = lookup.session;
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const presented = (request.body as Record<string, unknown> | undefined)?._csrf;
+      if (!SessionsService.csrfMatches(lookup.session, presented)) {
+        const m = messagesFor(request);
+        return sendHtml(reply, 403, errorPage(m, m.t('error.title'), m.t('auth.csrf'), url('/users')));
+      }
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const m = messagesFor(request);
+    if (error instanceof AdminError && error.status === 404) return sendHtml(reply, 404, errorPage(m, m.t('common.notFoundTitle'), error.message, url('/users')));
+    if (error instanceof AdminError || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
+      return sendHtml(reply, error instanceof AdminError ? error.status : error.statusCode!, errorPage(m, m.t('error.title'), error.message, url('/users')));
+    }
+    request.log.error({ err: error }, 'admin portal fault');
+    return sendHtml(reply, 500, errorPage(m, m.t('error.title'), m.t('error.body', { id: String(request.id) }), url('/users')));
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const m = messagesFor(request);
+    return sendHtml(reply, 404, errorPage(m, m.t('common.notFoundTitle'), m.t('common.notFound'), url('/users')));
+  });
+
+  // Static assets: public (no data), cacheable.
+  app.get('/assets/portal.css', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(PORTAL_CSS));
+  app.get('/assets/portal.js', async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(PORTAL_JS));
+
+  app.get<{ Querystring: { to?: string; next?: string } }>('/lang', async (request, reply) => {
+    const to = request.query.to;
+    if (isLocale(to)) setCookie(reply, LANG_COOKIE, to, { path: PORTAL_PREFIX, sameSite: 'lax', secure: secureFor(request), maxAge: 365 * 86_400, httpOnly: true });
+    return reply.redirect(safeNext(request.query.next) ?? url('/users'), 303);
+  });
+
+  // Sign-in. Login CSRF: a random value in a cookie and in the form must match (there is no session yet).
+  const renderLogin = (request: FastifyRequest, reply: FastifyReply, status: number, extra: { next?: string; username?: string; notice?: PageContext['notice'] }) => {
+    const csrf = randomBytes(24).toString('base64url');
+    setCookie(reply, LOGIN_COOKIE, csrf, { ...cookieOptions(request), sameSite: 'strict', maxAge: 3600 });
+    return sendHtml(reply, status, loginPage(messagesFor(request), { csrf, ...extra }));
+  };
+
+  app.get<{ Querystring: { next?: string; reason?: string } }>('/login', async (request, reply) => {
+    const m = messagesFor(request);
+    const next = safeNext(request.query.next);
+    const notice =
+      request.query.reason === 'expired'
+        ? { kind: 'warn' as const, text: m.t('auth.expired') }
+        : request.query.reason === 'signed-out'
+          ? { kind: 'ok' as const, text: m.t('auth.signedOut') }
+          : undefined;
+    return renderLogin(request, reply, 200, { ...(next ? { next } : {}), ...(notice ? { notice } : {}) });
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/login', async (request, reply) => {
+    const m = messagesFor(request);
+    const body = request.body ?? {};
+    const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    const next = safeNext(body.next);
+    const cookie = readCookie(request, LOGIN_COOKIE);
+    if (!cookie || !equal(cookie, field('_csrf'))) {
+      return renderLogin(request, reply, 403, { ...(next ? { next } : {}), notice: { kind: 'error', text: m.t('auth.csrf') } });
+    }
+    const outcome = await options.accounts.signIn(field('username'), field('password'), request.ip);
+    if (!outcome.ok) {
+      const text = outcome.reason === 'throttled' ? m.t('auth.throttled', { seconds: outcome.retryAfterSeconds ?? 60 }) : m.t('auth.invalid');
+      if (outcome.reason === 'throttled') reply.header('retry-after', String(outcome.retryAfterSeconds ?? 60));
+      return renderLogin(request, reply, outcome.reason === 'throttled' ? 429 : 401, { ...(next ? { next } : {}), username: field('username'), notice: { kind: 'error', text } });
+    }
+    const opened = await options.sessions.open(outcome.account.username, outcome.account.id);
+    clearCookie(reply, LOGIN_COOKIE, cookieOptions(request));
+    setCookie(reply, SESSION_COOKIE, opened.id, cookieOptions(request));
+    return reply.redirect(next ?? url('/users'), 303);
+  });
+
+  app.post('/logout', async (request, reply) => {
+    await options.sessions.close(readCookie(request, SESSION_COOKIE));
+    clearCookie(reply, SESSION_COOKIE, cookieOptions(request));
+    return reply.redirect(url('/login', { reason: 'signed-out' }), 303);
+  });
+
+  const context = (request: FastifyRequest, notice?: { kind: 'ok' | 'error' | 'warn'; key?: MessageKey; text?: string }): PageContext => {
+    const m = messagesFor(request);
+    const done = (request.query as Record<string, unknown> | undefined)?.done;
+    const doneName = (request.query as Record<string, unknown> | undefined)?.name;
+    const fromQuery =
+      typeof done === 'string' && DONE_KEYS.has(done as MessageKey)
+        ? { kind: 'ok' as const, text: m.t(done as MessageKey, { name: typeof doneName === 'string' ? doneName.slice(0, 100) : '' }) }
+        : undefined;
+    const explicit = notice ? { kind: notice.kind, text: notice.text ?? (notice.key ? m.t(notice.key) : '') } : undefined;
+    const shown = explicit ?? fromQuery;
+    return {
+      m,
+      csrf: request.portalSession!.csrfToken,
+      principal: request.portalSession!.principal,
+      url: safeNext(request.url) ?? url('/users'),
+      ...(shown ? { notice: shown } : {}),
+    };
+  };
+
+  registerPortalPages(app, options, { context, sendHtml });
+}
+
+/** Success notices a redirect may name in `?done=` (anything else is ignored). */
+const DONE_KEYS = new Set<MessageKey>(['common.saved', 'user.invited', 'tokens.updated', 'tokens.removed', 'templates.created', 'templates.deleted', 'settings.attr.created', 'settings.attr.deleted']);
