@@ -1,12 +1,16 @@
 /**
  * Okta-like load against the compiled receiver, from a separate process (this one).
  *
- *   npm run bench                      # 20,000 users, 20 s mixed load
- *   BENCH_USERS=100000 npm run bench   # the same at 100,000 users
+ *   npm run bench                                  # SQLite, 20,000 users, 20 s mixed load
+ *   BENCH_USERS=100000 npm run bench               # the same at 100,000 users
+ *   npm run bench -- --store postgres              # PostgreSQL (a fresh database on BENCH_PG_URL)
+ *   npm run bench -- --store postgres --replicas 2 # two receivers on it, driven round-robin
+ *   npm run bench -- --compare                     # SQLite, PostgreSQL, PostgreSQL × 2 in one run
  *
  * Settings: BENCH_USERS, BENCH_DURATION_S, BENCH_CONCURRENCY, BENCH_SQLITE_SYNCHRONOUS (FULL|NORMAL),
- * BENCH_NODE_ARGS (extra node arguments for the receiver, e.g. --cpu-prof).
- * Prints one line per phase and a JSON summary (also written to bench/results/).
+ * BENCH_PG_URL (server and maintenance database to create the bench database from; default
+ * postgres://postgres@127.0.0.1:5432/test), BENCH_NODE_ARGS (extra node arguments for the receiver,
+ * e.g. --cpu-prof). Prints one line per phase and a JSON summary (also written to bench/results/).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,6 +18,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 
 const ROOT = resolve(__dirname, '../..');
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
@@ -21,9 +26,35 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SYNCHRONOUS = process.env.BENCH_SQLITE_SYNCHRONOUS ?? 'FULL';
 const TOKEN = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-let port = 0;
+type StoreKind = 'sqlite' | 'postgres';
+interface Scenario {
+  store: StoreKind;
+  replicas: number;
+}
+
+function scenarios(argv: readonly string[]): Scenario[] {
+  if (argv.includes('--compare')) {
+    return [
+      { store: 'sqlite', replicas: 1 },
+      { store: 'postgres', replicas: 1 },
+      { store: 'postgres', replicas: 2 },
+    ];
+  }
+  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const store = at('--store') ?? 'sqlite';
+  const replicas = Number(at('--replicas') ?? 1);
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error('--store must be sqlite or postgres');
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be an integer from 1 to 8');
+  if (store === 'sqlite' && replicas > 1) throw new Error('several replicas need --store postgres (SQLite is one process)');
+  return [{ store, replicas }];
+}
+
+let agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/** The receivers' ports; requests go round-robin over them (a load balancer's job). */
+let ports: number[] = [];
+let nextPort = 0;
 
 interface Reply {
   status: number;
@@ -33,6 +64,7 @@ interface Reply {
 function request(method: string, path: string, body?: unknown): Promise<Reply> {
   return new Promise((resolveReply, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const port = ports[nextPort++ % ports.length];
     const req = http.request(
       {
         host: '127.0.0.1',
@@ -84,7 +116,7 @@ function userBody(i: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function startReceiver(dataDir: string) {
+async function startReceiver(dataDir: string, databaseUrl: string | undefined) {
   // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the receiver under load
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'receiver/dist/main.js')], {
@@ -97,6 +129,7 @@ async function startReceiver(dataDir: string) {
       RATE_LIMIT_PER_MINUTE: '0',
       SQLITE_SYNCHRONOUS: SYNCHRONOUS,
       SCIM_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -109,9 +142,21 @@ async function startReceiver(dataDir: string) {
     });
     child.on('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
   });
-  port = Number(new URL(base).port);
-  return child;
+  return { child, port: Number(new URL(base).port) };
 }
+
+async function pgAdmin(statement: string): Promise<void> {
+  const client = new Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Process CPU seconds summed over the replicas. */
+const cpuOf = (pids: number[]) => pids.reduce((n, pid) => n + cpuSeconds(pid), 0);
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 function cpuSeconds(pid: number): number {
@@ -135,11 +180,33 @@ async function pool(n: number, task: (i: number) => Promise<void>): Promise<void
   );
 }
 
-async function main(): Promise<void> {
-  execBuildCheck();
+async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
+  const label = scenario.store === 'sqlite' ? 'SQLite' : `PostgreSQL × ${scenario.replicas}`;
+  console.log(`\n== ${label} ==`);
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'));
-  const child = await startReceiver(dataDir);
-  const summary: Record<string, unknown> = { users: USERS, durationS: DURATION_S, concurrency: CONCURRENCY, sqliteSynchronous: SYNCHRONOUS };
+  let databaseUrl: string | undefined;
+  if (scenario.store === 'postgres') {
+    const name = `scimkit_bench_${Date.now().toString(36)}`;
+    await pgAdmin(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+    const url = new URL(PG_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const started = [];
+  // One after the other: the first migrates, the others find the schema ready.
+  for (let r = 0; r < scenario.replicas; r++) started.push(await startReceiver(dataDir, databaseUrl));
+  ports = started.map((s) => s.port);
+  const pids = started.map((s) => s.child.pid!);
+  const child = started[0]!.child;
+  const summary: Record<string, any> = {
+    store: scenario.store,
+    replicas: scenario.replicas,
+    users: USERS,
+    durationS: DURATION_S,
+    concurrency: CONCURRENCY,
+    ...(scenario.store === 'sqlite' ? { sqliteSynchronous: SYNCHRONOUS } : {}),
+  };
   try {
     // Seed
     const ids: string[] = new Array(USERS);
@@ -159,7 +226,7 @@ async function main(): Promise<void> {
     let errors = 0;
     const active = new Map<number, boolean>();
     const deadline = performance.now() + DURATION_S * 1000;
-    const receiverCpuBefore = cpuSeconds(child.pid!);
+    const receiverCpuBefore = cpuOf(pids);
     const generatorCpuBefore = process.cpuUsage();
     t = performance.now();
     await Promise.all(
@@ -195,7 +262,7 @@ async function main(): Promise<void> {
       }),
     );
     const elapsed = (performance.now() - t) / 1000;
-    const receiverCpu = (cpuSeconds(child.pid!) - receiverCpuBefore) / elapsed;
+    const receiverCpu = (cpuOf(pids) - receiverCpuBefore) / elapsed;
     const generatorUsage = process.cpuUsage(generatorCpuBefore);
     const generatorCpu = (generatorUsage.user + generatorUsage.system) / 1e6 / elapsed;
     latencies.sort((a, b) => a - b);
@@ -208,7 +275,7 @@ async function main(): Promise<void> {
       maxMs: ms(latencies[latencies.length - 1] ?? 0),
       errors,
       mix: byKind,
-      /** Cores busy on average: the receiver and this load generator share the machine's 2. */
+      /** Cores busy on average (all replicas; PostgreSQL's own processes not counted): receivers, database and this generator share the machine's 2. */
       receiverCores: ms(receiverCpu),
       generatorCores: ms(generatorCpu),
     };
@@ -262,16 +329,36 @@ async function main(): Promise<void> {
     summary.memoryMb = memory;
     console.log(`receiver memory: RSS ${memory.rss} MB (peak ${memory.peak} MB)`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
+    for (const s of started) s.child.kill('SIGTERM');
+    await Promise.all(started.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(undefined) : s.child.on('exit', r)))));
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
+    if (databaseUrl) await pgAdmin(`DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`);
+  }
+  return summary;
+}
+
+async function main(): Promise<void> {
+  execBuildCheck();
+  const results: Record<string, any>[] = [];
+  for (const scenario of scenarios(process.argv.slice(2))) results.push(await runScenario(scenario));
+  if (results.length > 1) {
+    const base = results[0]!.mixed.perSecond as number;
+    console.log('\nscenario            mixed req/s   vs SQLite   p50 ms   p99 ms   seed/s   paging ms   PATCH+1000 ms   PUT 10000 ms');
+    for (const r of results) {
+      const name = r.store === 'sqlite' ? 'SQLite' : `PostgreSQL × ${r.replicas}`;
+      console.log(
+        `${name.padEnd(18)} ${String(r.mixed.perSecond).padStart(12)} ${`${Math.round((r.mixed.perSecond / base) * 100)}%`.padStart(11)} ${String(r.mixed.p50ms).padStart(8)} ${String(r.mixed.p99ms).padStart(8)} ${String(r.seed.perSecond).padStart(8)} ${String(r.paging.ms).padStart(11)} ${String(r.patchAdd1000.ms).padStart(15)} ${String(r.put10000.ms).padStart(14)}`,
+      );
+    }
   }
   const resultsDir = join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `receiver-${USERS}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(summary, null, 2));
-  console.log(JSON.stringify(summary));
+  const tag = results.map((r) => `${r.store}${r.replicas > 1 ? `x${r.replicas}` : ''}`).join('-');
+  const file = join(resultsDir, `receiver-${USERS}-${tag}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const output = results.length === 1 ? results[0] : results;
+  writeFileSync(file, JSON.stringify(output, null, 2));
+  console.log(JSON.stringify(output));
 }
 
 function execBuildCheck(): void {

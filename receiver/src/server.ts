@@ -22,8 +22,9 @@ import type { Mailer } from './mail/mailer';
 import { smtpMailer } from './mail/mailer';
 import type { ProvisioningPolicy } from './scim/users-service';
 import type { Settings } from './settings';
-import { openSqliteStore } from './store/sqlite/open-sqlite-store';
-import type { CredentialKind, ScimStore } from './store/types';
+import { openStore } from './store/open-store';
+import { redactedUrl } from './store/postgres/connection-options';
+import type { ChangeTopic, CredentialKind, ScimStore } from './store/types';
 
 export interface RunningReceiver {
   readonly app: FastifyInstance;
@@ -78,20 +79,37 @@ async function bootstrapCredential(store: ScimStore, kind: CredentialKind, confi
 
 const PRUNE_INTERVAL_MS = 6 * 3_600_000;
 
-/** Keeps the activity log to its retention: now, then every six hours. Returns the timer, if any. */
+/**
+ * Keeps the activity log to its retention: now, then every six hours. With several replicas the run
+ * happens on one of them per period (store.jobs). Returns the timer, if any.
+ */
 function pruner(store: ScimStore, retentionDays: number, logger: Logger): NodeJS.Timeout | undefined {
   if (retentionDays === 0) return undefined;
-  const prune = () => {
+  const prune = async () => {
     const before = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
-    store.activity.prune(before).then(
-      (deleted) => deleted > 0 && logger.info({ deleted, before }, 'pruned the activity log'),
-      (error: unknown) => logger.error({ err: error }, 'pruning the activity log failed'),
-    );
+    const deleted = await store.activity.prune(before);
+    logger.info({ deleted, before }, 'activity retention ran');
   };
-  prune();
-  const timer = setInterval(prune, PRUNE_INTERVAL_MS);
+  const run = () => {
+    // A minute of slack: a replica whose timer fires just before the period ends still skips.
+    const job = store.jobs
+      ? store.jobs.runExclusive('activity-retention', PRUNE_INTERVAL_MS - 60_000, prune).then((ran) => {
+          if (!ran) logger.info('activity retention skipped: another replica runs it this period');
+        })
+      : prune();
+    job.catch((error: unknown) => logger.error({ err: error }, 'pruning the activity log failed'));
+  };
+  run();
+  const timer = setInterval(run, PRUNE_INTERVAL_MS);
   timer.unref();
   return timer;
+}
+
+/** Another replica changed something this one caches: reload it (errors are logged, the old copy stays). */
+function followChanges(store: ScimStore, reloaders: Record<ChangeTopic, () => Promise<unknown>>, logger: Logger): (() => void) | undefined {
+  return store.changes?.subscribe((topic) => {
+    reloaders[topic]().catch((error: unknown) => logger.error({ err: error, topic }, 'reloading after a change on another replica failed'));
+  });
 }
 
 export async function startReceiver(
@@ -105,7 +123,7 @@ export async function startReceiver(
     : settings.receiverConfigJson
       ? parseReceiverConfig(settings.receiverConfigJson, 'RECEIVER_CONFIG_JSON')
       : undefined;
-  const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+  const store = await openStore(settings, logger.child({ component: 'store' }));
   let mailer: Mailer | undefined;
   try {
     const catalog = new DynamicSchemaCatalog(settings.extensionUrn);
@@ -123,6 +141,15 @@ export async function startReceiver(
     const adminVerifier = new TokenVerifier(store.tokens, 'admin', settings.adminKeyHashes);
     await verifier.reload();
     await adminVerifier.reload();
+    const stopFollowing = followChanges(
+      store,
+      {
+        tokens: () => Promise.all([verifier.reload(), adminVerifier.reload()]),
+        settings: () => provisioningSettings.reload(),
+        attributes: () => attributes.reload(),
+      },
+      logger,
+    );
 
     mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : undefined;
     const publicBase = settings.publicUrl ?? `http://localhost:${settings.port}`;
@@ -255,7 +282,8 @@ export async function startReceiver(
     if (settings.oidc) output.print(`Admin portal sign-in with Okta: ${settings.oidc.issuer} (redirect URI ${settings.oidc.redirectUrl})`);
     if (adminBootstrap) output.print(`Admin API key for ${url}/api (shown once; only its SHA-256 is stored): ${adminBootstrap}`);
     if (!mailer) output.print('Invitations: SMTP_URL is not set; invitations stay pending until it is.');
-    logger.info({ sqliteFile: settings.sqliteFile, port, extensionUrn: settings.extensionUrn }, 'receiver started');
+    const storeInfo = settings.database ? { database: redactedUrl(settings.database.url) } : { sqliteFile: settings.sqliteFile };
+    logger.info({ ...storeInfo, port, extensionUrn: settings.extensionUrn }, 'receiver started');
     const openedMailer = mailer;
     return {
       app,
@@ -265,6 +293,7 @@ export async function startReceiver(
       sendInvitations: async () => (worker ? worker.runOnce() : 0),
       close: async () => {
         if (pruneActivity) clearInterval(pruneActivity);
+        stopFollowing?.();
         clearInterval(pruneSessions);
         await worker?.stop();
         await app.close();

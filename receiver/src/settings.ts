@@ -1,5 +1,8 @@
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SslMode } from './store/postgres/connection-options';
+import { SSL_MODES } from './store/postgres/connection-options';
 import type { ReceiverLimits } from './scim/limits';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -69,6 +72,14 @@ const Environment = z.object({
   INVITATION_RETRY_BASE_MS: integer(100, 3_600_000).default(30_000),
   INVITATION_POLL_MS: integer(50, 3_600_000).default(5_000),
   ACTIVITY_RETENTION_DAYS: integer(0, 36_500).default(365),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, message: 'expected postgres://user:password@host:port/database (unset: the SQLite file)' })
+    .optional(),
+  DATABASE_POOL_SIZE: integer(2, 1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(0, 600_000).default(15_000),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(5_000),
+  DATABASE_SSL_MODE: z.enum(SSL_MODES as [SslMode, ...SslMode[]]).optional(),
+  DATABASE_SSL_CA_FILE: z.string().trim().min(1).optional(),
   // Bounded work per request (README "Limits"): SQLite runs on the event loop.
   SCIM_FILTER_MAX_LENGTH: integer(64, 65_536).default(4096),
   SCIM_FILTER_MAX_TERMS: integer(1, 500).default(32),
@@ -122,6 +133,9 @@ export interface OidcSettings {
   readonly adminValue: string;
 }
 
+/** Variables whose value may carry a password (OIDC_CLIENT_SECRET is one): named in errors, never echoed. */
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'DATABASE_URL', 'OIDC_CLIENT_SECRET']);
+
 export interface Settings {
   readonly port: number;
   readonly host: string;
@@ -156,6 +170,8 @@ export interface Settings {
   readonly invitationPollMs: number;
   /** Activity log entries older than this many days are deleted; 0 keeps everything. */
   readonly activityRetentionDays: number;
+  /** PostgreSQL instead of the SQLite file (DATABASE_URL); several replicas can share it. */
+  readonly database?: DatabaseSettings;
   readonly limits: ReceiverLimits;
   /** Responses at least this large are compressed when the client accepts gzip, br or deflate; 0 disables. */
   readonly compressionMinBytes: number;
@@ -168,6 +184,18 @@ export interface Settings {
   readonly portalLoginLockSeconds: number;
   /** Set when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are. */
   readonly oidc?: OidcSettings;
+}
+
+export interface DatabaseSettings {
+  /** Kept out of logs (it may carry a password). */
+  readonly url: string;
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Overrides the URL's sslmode. */
+  readonly sslMode?: SslMode;
+  /** Absolute path of a PEM CA file (overrides the URL's sslrootcert). */
+  readonly sslCaFile?: string;
 }
 
 export class SettingsError extends Error {
@@ -185,8 +213,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
-        // SMTP_URL may carry a password and OIDC_CLIENT_SECRET is one: never echo them.
-        const got = name === 'SMTP_URL' || name === 'OIDC_CLIENT_SECRET' ? '' : ` (got ${JSON.stringify(input[name])})`;
+        // SMTP_URL and DATABASE_URL may carry a password, OIDC_CLIENT_SECRET is one: never echo them.
+        const got = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(input[name])})`;
         return `${name}: ${issue.message}${got}`;
       }),
     );
@@ -207,6 +235,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   if (problems.length > 0) throw new SettingsError(problems);
   const oidc = oidcSettings(e);
+  const database = databaseSettings(e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -234,6 +263,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     invitationRetryBaseMs: e.INVITATION_RETRY_BASE_MS,
     invitationPollMs: e.INVITATION_POLL_MS,
     activityRetentionDays: e.ACTIVITY_RETENTION_DAYS,
+    ...(database ? { database } : {}),
     limits: {
       filter: {
         maxLength: e.SCIM_FILTER_MAX_LENGTH,
@@ -288,5 +318,42 @@ function oidcSettings(e: z.infer<typeof Environment>): OidcSettings | undefined 
     scopes: e.OIDC_SCOPES,
     adminClaim: e.OIDC_ADMIN_GROUP !== undefined ? 'groups' : (e.OIDC_ADMIN_CLAIM ?? 'groups'),
     adminValue: e.OIDC_ADMIN_GROUP ?? e.OIDC_ADMIN_VALUE!,
+  };
+}
+
+/** The PostgreSQL settings, checked together (every problem reported at once). */
+function databaseSettings(e: z.infer<typeof Environment>): DatabaseSettings | undefined {
+  const problems: string[] = [];
+  if (!e.DATABASE_URL) {
+    for (const name of ['DATABASE_SSL_MODE', 'DATABASE_SSL_CA_FILE'] as const) {
+      if (e[name] !== undefined) problems.push(`${name}: only applies with DATABASE_URL (PostgreSQL), which is not set`);
+    }
+    if (problems.length > 0) throw new SettingsError(problems);
+    return undefined;
+  }
+  const url = new URL(e.DATABASE_URL);
+  if (url.pathname.replace(/^\//, '') === '') problems.push('DATABASE_URL: name the database, e.g. postgres://scim@db.example.com:5432/scim');
+  const urlMode = url.searchParams.get('sslmode');
+  if (urlMode !== null && !(SSL_MODES as readonly string[]).includes(urlMode)) {
+    problems.push(`DATABASE_URL: sslmode must be one of ${SSL_MODES.join(', ')} (got "${urlMode}")`);
+  }
+  const mode = e.DATABASE_SSL_MODE ?? urlMode ?? 'disable';
+  const caFile = e.DATABASE_SSL_CA_FILE ?? url.searchParams.get('sslrootcert') ?? undefined;
+  if (caFile !== undefined) {
+    try {
+      accessSync(resolve(caFile), constants.R_OK);
+    } catch {
+      problems.push(`${e.DATABASE_SSL_CA_FILE ? 'DATABASE_SSL_CA_FILE' : 'DATABASE_URL (sslrootcert)'}: cannot read the CA file ${JSON.stringify(resolve(caFile))}`);
+    }
+  }
+  if (mode === 'verify-ca' && caFile === undefined) problems.push('DATABASE_SSL_CA_FILE: sslmode verify-ca needs the CA certificate file');
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    url: e.DATABASE_URL,
+    poolSize: e.DATABASE_POOL_SIZE,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    ...(e.DATABASE_SSL_MODE ? { sslMode: e.DATABASE_SSL_MODE } : {}),
+    ...(e.DATABASE_SSL_CA_FILE ? { sslCaFile: resolve(e.DATABASE_SSL_CA_FILE) } : {}),
   };
 }

@@ -82,12 +82,21 @@ describe('custom attributes', () => {
     const patched = await r.patch(`/Users/${response.body.id}`, patchOp({ op: 'replace', path: `${CUSTOM_URN}:otherMystery`, value: 'y' }));
     expect(patched.status).toBe(200);
 
-    const diagnostics = await r.api('GET', '/diagnostics');
+    // Recorded after the response (best effort, off the request path): wait for both.
+    let diagnostics = await r.api('GET', '/diagnostics');
+    for (let i = 0; i < 100 && diagnostics.body.undeclaredAttributes.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      diagnostics = await r.api('GET', '/diagnostics');
+    }
     const names = diagnostics.body.undeclaredAttributes.map((u: { name: string }) => u.name).sort();
     expect(names).toEqual(['mysteryField', 'otherMystery']);
     expect(diagnostics.body.undeclaredAttributes[0]).toMatchObject({ urn: CUSTOM_URN, lastUser: 'undeclared@example.com', occurrences: 1 });
     expect(diagnostics.body.undeclaredAttributes[0].hint).toMatch(/POST \/api\/attributes/);
-    const activity = await r.api('GET', '/activity?action=user.undeclared');
+    let activity = await r.api('GET', '/activity?action=user.undeclared');
+    for (let i = 0; i < 100 && activity.body.items.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      activity = await r.api('GET', '/activity?action=user.undeclared');
+    }
     expect(activity.body.items[0].summary).toMatch(/undeclared attribute\(s\) (mysteryField|otherMystery)/);
 
     // Declaring it clears the diagnostic.

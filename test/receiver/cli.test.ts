@@ -1,6 +1,7 @@
 /**
  * The receiver as `npm start` runs it: the compiled entry point in its own process, on a real SQLite
- * file, with first-start token bootstrap, restarts, bad settings, signals and crash durability.
+ * file (or, in the postgres project, a fresh PostgreSQL database through DATABASE_URL), with first-start
+ * token bootstrap, restarts, bad settings, signals and crash durability.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -8,7 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../../receiver/src/auth/tokens';
+import { Client } from 'pg';
 import { oktaUser } from './support/harness';
+import { createTestDatabase, dropTestDatabase, onPostgres } from './support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
 const ENTRY = join(ROOT, 'receiver/dist/main.js');
@@ -21,10 +24,13 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** The test's PostgreSQL database (postgres project), passed to every process the test starts. */
+let databaseUrl: string | undefined;
+
 function start(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, [ENTRY], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env },
   });
   let out = '';
   let err = '';
@@ -71,25 +77,43 @@ async function call(baseUrl: string, token: string, method: string, path: string
 
 // receiver/dist is built once by test/global-setup.js.
 let dir: string;
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'scim-cli-'));
+  if (onPostgres) databaseUrl = await createTestDatabase();
 });
-afterEach(() => {
+afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
+  if (databaseUrl) await dropTestDatabase(databaseUrl);
+  databaseUrl = undefined;
 });
+
+/** Every row of every table of the test's PostgreSQL database, as text (what a dump would hold). */
+async function databaseText(): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const tables = await client.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
+    let out = '';
+    for (const { name } of tables.rows) out += JSON.stringify((await client.query(`SELECT * FROM "${name}"`)).rows);
+    return out;
+  } finally {
+    await client.end();
+  }
+}
 
 it('on first start creates the data directory, prints the base URL, a token and an admin key once, and stores only hashes', async () => {
   const dataDir = join(dir, 'data');
   const first = await start({ DATA_DIR: dataDir });
   const token = tokenOf(first.stdout());
   expect(first.baseUrl).toMatch(/^http:\/\/localhost:\d+\/scim\/v2$/);
-  expect(existsSync(join(dataDir, 'receiver.db'))).toBe(true);
+  // With DATABASE_URL nothing is written under DATA_DIR.
+  expect(existsSync(join(dataDir, 'receiver.db'))).toBe(!onPostgres);
   const created = await call(first.baseUrl, token, 'POST', '/Users', oktaUser('persist.me@example.com'));
   expect(created.status).toBe(201);
   expect(await stop(first)).toBe(0);
 
   // Neither the database nor its WAL holds the plaintext token; its SHA-256 is there.
-  const files = readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1')).join('');
+  const files = onPostgres ? await databaseText() : readdirSync(dataDir).map((f) => readFileSync(join(dataDir, f)).toString('latin1')).join('');
   expect(files).not.toContain(token);
   expect(files).toContain(sha256Hex(token));
   expect(first.stdout().split(token).length - 1).toBe(1);
@@ -145,13 +169,17 @@ it('refuses invalid settings, naming every bad variable, with exit code 2', asyn
 it('refuses an invalid RECEIVER_CONFIG file with exit code 2, naming each path', async () => {
   const file = join(dir, 'receiver.json');
   writeFileSync(file, JSON.stringify({ attributes: [{ name: 'userName' }], settings: { autoInvite: 1 } }));
-  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, PORT: '0', RECEIVER_CONFIG: file } });
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, PORT: '0', RECEIVER_CONFIG: file, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+  });
   let err = '';
   child.stderr.on('data', (d) => (err += String(d)));
   expect(await new Promise<number | null>((r) => child.on('exit', r))).toBe(2);
   expect(err).toMatch(/attributes\[0\]\.name: collides with the standard attribute "userName"/);
   expect(err).toMatch(/settings\.autoInvite: /);
   expect(existsSync(join(dir, 'receiver.db'))).toBe(false);
+  if (onPostgres) expect(await databaseText()).toBe(''); // not even migrated: the file is read first
 });
 
 it('keeps every acknowledged write across a crash (SIGKILL)', async () => {
@@ -190,6 +218,7 @@ it('shuts down gracefully on SIGTERM, answering the requests already in flight',
   for (const result of results) {
     if (result.status === 'fulfilled') expect([201, 503]).toContain(result.value.status);
   }
-  expect(await started.exited).toBe(0);
+  const code = await started.exited;
+  if (code !== 0) throw new Error(`exit ${code}; stdout=${started.stdout()} stderr=${started.stderr()}`);
   expect(started.stdout()).toMatch(/shutting down/);
 });

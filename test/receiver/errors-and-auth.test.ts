@@ -1,7 +1,9 @@
 /** Bad input never crashes anything: RFC 7644 §3.12 errors with the right status and scimType. */
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { Client } from 'pg';
 import { GROUP_URN, TOKEN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
+import { onPostgres, sqliteOnly } from './support/postgres';
 
 let r: TestReceiver;
 let userId = '';
@@ -187,7 +189,7 @@ describe('limits', () => {
 });
 
 describe('a database locked by another process', () => {
-  it('answers 503 with Retry-After instead of 500, and recovers when the lock goes', async () => {
+  sqliteOnly('SQLITE_BUSY is a file lock; PostgreSQL has the row/table-lock counterpart below')('answers 503 with Retry-After instead of 500, and recovers when the lock goes', async () => {
     const local = await TestReceiver.start({ SQLITE_BUSY_TIMEOUT_MS: '50' });
     const Database = (await import('better-sqlite3')).default;
     const other = new Database(`${local.dir}/receiver.db`);
@@ -203,6 +205,29 @@ describe('a database locked by another process', () => {
       expect((await local.post('/Users', oktaUser('locked.out@example.com'))).status).toBe(201);
     } finally {
       other.close();
+      await local.stop();
+    }
+  });
+
+  (onPostgres ? it : it.skip)('on PostgreSQL: a lock held past the statement timeout answers 503 with Retry-After, and writes resume when it goes', async () => {
+    const local = await TestReceiver.start({ DATABASE_STATEMENT_TIMEOUT_MS: '200' });
+    const other = new Client({ connectionString: local.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      // e.g. a migration or a maintenance script in another session; plain reads are not blocked by it.
+      await other.query('LOCK TABLE scim_users, settings IN EXCLUSIVE MODE');
+      const busy = await local.post('/Users', oktaUser('locked.out@example.com'));
+      expectScimError(busy, 503);
+      expect(busy.headers.get('retry-after')).toBe('1');
+      const admin = await local.api('PUT', '/settings', { autoInvite: true });
+      expect(admin.status).toBe(503);
+      expect(admin.headers.get('retry-after')).toBe('1');
+      expect((await local.get('/Users')).status).toBe(200);
+      await other.query('ROLLBACK');
+      expect((await local.post('/Users', oktaUser('locked.out@example.com'))).status).toBe(201);
+    } finally {
+      await other.end();
       await local.stop();
     }
   });

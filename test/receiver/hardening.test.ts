@@ -3,6 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { CUSTOM_URN, ENTERPRISE_URN, ERROR_URN, TOKEN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
+import { waitFor } from './support/smtp';
 import { portalSignIn } from './support/portal-http';
 
 let r: TestReceiver;
@@ -182,6 +183,20 @@ describe('Okta requests it used to refuse', () => {
     // Listed in schemas only, without attributes: accepted too.
     expect((await r.post('/Users', oktaUser('listed.only@example.com', { schemas: [USER_URN, 'urn:example:other:2.0:User'] }))).status).toBe(201);
 
+    // Reported after the answer (off the request path): on PostgreSQL the write may land a moment later.
+    await waitFor(
+      async () => {
+        const reported = (await r.api('GET', '/diagnostics')).body.undeclaredAttributes as { urn: string }[];
+        const logged = (await r.api('GET', '/activity?action=user.unknown-schema')).body.items as { summary: string }[];
+        return (
+          reported.some((d) => d.urn === unknownUrn) &&
+          reported.some((d) => d.urn === 'urn:example:other:2.0:User') &&
+          logged.some((a) => a.summary.includes('urn:example:other:2.0:User'))
+        );
+      },
+      10_000,
+      'the unknown URNs in diagnostics and activity',
+    );
     const diagnostics = (await r.api('GET', '/diagnostics')).body.undeclaredAttributes;
     expect(diagnostics).toEqual(
       expect.arrayContaining([

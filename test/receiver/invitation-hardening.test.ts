@@ -2,11 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { TestReceiver } from './support/harness';
 import { portalSignIn } from './support/portal-http';
 import type { ReceivedMail } from './support/smtp';
 import { SmtpSink, waitFor } from './support/smtp';
+import { withStoreSql } from './support/store-sql';
 
 function linkIn(mail: ReceivedMail, base: string): string {
   const match = /http:\/\/\S+\/invite\/(inv_[A-Za-z0-9_-]+)/.exec(mail.text);
@@ -69,13 +69,13 @@ describe('recipient validation (defect 1)', () => {
   it('checks again right before sending: a bad address already in the outbox is refused, never sent', async () => {
     const user = await r.createUser('outbox.row@example.com', { emails: undefined });
     // A row written by an older version (or by hand): pending, with an injected recipient.
-    const db = new Database(join(r.dir, 'receiver.db'));
-    try {
-      db.prepare(`INSERT INTO invitations (id, user_seq, email, reason, status, attempts, next_attempt_at, created)
-        SELECT 'legacy-row', seq, ?, 'manual', 'pending', 0, '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z' FROM scim_users WHERE id = ?`).run('victim@example.com\r\nBcc: attacker@evil.test', user.id);
-    } finally {
-      db.close();
-    }
+    await withStoreSql(r, (db) =>
+      db.run(
+        `INSERT INTO invitations (id, user_seq, email, reason, status, attempts, next_attempt_at, created)
+        SELECT 'legacy-row', seq, ?, 'manual', 'pending', 0, '2000-01-01T00:00:00.000Z', '2000-01-01T00:00:00.000Z' FROM scim_users WHERE id = ?`,
+        ['victim@example.com\r\nBcc: attacker@evil.test', user.id],
+      ),
+    );
     const before = sink.messages.length;
     expect(await r.receiver.sendInvitations()).toBe(0);
     expect(sink.messages).toHaveLength(before);
@@ -122,21 +122,17 @@ describe('with a slow SMTP relay (a send in flight)', () => {
     const arrivedBefore = sink.arrived;
     try {
       const first = await TestReceiver.start({ DATA_DIR: dir, SMTP_URL: sink.url, INVITATION_POLL_MS: '60000' });
-      rmSync(first.dir, { recursive: true, force: true }); // unused: the receiver runs on `dir`
       await first.api('PUT', '/settings', { autoInvite: true });
       for (let i = 0; i < 4; i++) await first.createUser(`shutdown.${i}@example.com`);
       await waitFor(() => sink.arrived > arrivedBefore, 10_000, 'a send in flight');
       await first.receiver.close(); // waits for the send in flight; the rest of the batch is released
       const delivered = sink.messages.length - before;
       expect(delivered).toBeGreaterThanOrEqual(1);
-      const db = new Database(join(dir, 'receiver.db'), { readonly: true });
-      const pending = db.prepare(`SELECT next_attempt_at AS next FROM invitations WHERE status = 'pending'`).all() as { next: string }[];
-      db.close();
+      const pending = await withStoreSql(first, (db) => db.all<{ next: string }>(`SELECT next_attempt_at AS next FROM invitations WHERE status = 'pending'`));
       expect(pending).toHaveLength(4 - delivered);
       for (const row of pending) expect(Date.parse(row.next)).toBeLessThanOrEqual(Date.now()); // due now, not after the 5-minute lease
 
       const second = await TestReceiver.start({ DATA_DIR: dir, SMTP_URL: sink.url, INVITATION_POLL_MS: '60000' });
-      rmSync(second.dir, { recursive: true, force: true });
       try {
         await waitFor(() => sink.messages.length - before === 4, 20_000, 'the remaining invitations after restart');
         expect(new Set(sink.messages.slice(before).map((m) => m.to[0])).size).toBe(4);

@@ -54,6 +54,7 @@ describe('with an SMTP server', () => {
     await r.receiver.sendInvitations();
     expect(sink.messages).toHaveLength(1);
 
+    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'sent', 10_000, 'the invitation to be marked sent');
     const invitation = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items;
     expect(invitation).toEqual([expect.objectContaining({ status: 'sent', attempts: 1, email: 'grace@work.example', reason: 'auto' })]);
     expect(JSON.stringify(invitation)).not.toContain(link.split('/invite/')[1]);
@@ -100,6 +101,12 @@ describe('with an SMTP server', () => {
     expect(reinvite.body).toMatchObject({ reason: 'manual', status: 'pending', email: 'reinvite@example.com' });
     await waitFor(() => sink.messages.filter((m) => m.to.includes('reinvite@example.com')).length === 2, 10_000, 'the second invitation');
     const secondLink = linkIn(sink.messages.filter((m) => m.to.includes('reinvite@example.com'))[1]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    // The e-mail leaves before the worker records the link's digest: wait for that too.
+    await waitFor(
+      async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items.some((i: { reason: string; status: string }) => i.reason === 'manual' && i.status === 'sent'),
+      10_000,
+      'the second invitation to be marked sent',
+    );
     expect(secondLink).not.toBe(firstLink);
     expect((await form(firstLink, 'POST')).status).toBe(404);
     expect((await form(secondLink, 'POST')).status).toBe(200);

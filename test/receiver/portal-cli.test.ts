@@ -7,15 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { createTestDatabase, dropTestDatabase, onPostgres } from './support/postgres';
 
 jest.setTimeout(60_000);
 
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 
+/** The store both the CLI and the receiver open: the SQLite file in DATA_DIR, or (postgres project) DATABASE_URL, chosen by store/open-store.ts in both. */
+function storeEnv(dataDir: string): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+}
+
 async function admin(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'receiver/dist/cli/admin-cli.js'), ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } });
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'receiver/dist/cli/admin-cli.js'), ...args], { cwd: ROOT, env: storeEnv(dataDir) });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -37,10 +43,15 @@ async function signInStatus(url: string, username: string, password: string): Pr
 }
 
 let dir: string;
-beforeEach(() => {
+let databaseUrl: string | undefined;
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'portal-cli-'));
+  databaseUrl = onPostgres ? await createTestDatabase() : undefined;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (databaseUrl) await dropTestDatabase(databaseUrl);
+});
 
 test('create-admin, reset-admin, token create and admin-key create issue secrets that work, without losing data', async () => {
   const created = await admin(dir, 'create-admin', 'alice');
@@ -53,7 +64,7 @@ test('create-admin, reset-admin, token create and admin-key create issue secrets
   expect((await admin(dir, 'token', 'list')).stdout).toMatch(/\tOkta\tactive\t/);
 
   // An account exists, so the first start creates none; a user provisioned now must survive the resets.
-  const child = spawn(process.execPath, [join(ROOT, 'receiver/dist/main.js')], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [join(ROOT, 'receiver/dist/main.js')], { cwd: ROOT, env: { ...storeEnv(dir), PORT: '0', LOG_LEVEL: 'warn' } });
   try {
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
@@ -84,6 +95,16 @@ test('create-admin, reset-admin, token create and admin-key create issue secrets
     expect(await signInStatus(url, 'alice', newPassword)).toBe(303);
     const users: any = await (await fetch(`${url}/api/users`, { headers: { authorization: `Bearer ${key}` } })).json();
     expect(users.items.map((u: { userName: string }) => u.userName)).toEqual(['kept@example.com']);
+
+    if (databaseUrl) {
+      // PostgreSQL: the running receiver hears of a token issued by the CLI (change feed), no restart.
+      const issued = await admin(dir, 'token', 'create', 'Second');
+      expect(issued.stdout).toContain('Running receivers accept the new token within a second.');
+      const second = /SCIM bearer token "Second" \([^)]*\): (scim_\S+)/.exec(issued.stdout)![1]!;
+      const status = () => fetch(`${url}/scim/v2/Users`, { headers: { authorization: `Bearer ${second}` } }).then((response) => response.status);
+      for (let tries = 0; tries < 100 && (await status()) !== 200; tries++) await new Promise((done) => setTimeout(done, 100));
+      expect(await status()).toBe(200);
+    }
   } finally {
     const exited = new Promise((r) => child.on('exit', r));
     child.kill('SIGTERM');

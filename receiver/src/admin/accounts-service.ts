@@ -3,7 +3,7 @@ import { generatePassword, hashPassword, verifyPassword, DUMMY_HASH_PROMISE } fr
 import type { AdminAccountRecord } from '../store/accounts';
 import { UniqueViolationError } from '../store/errors';
 import type { ScimStore } from '../store/types';
-import { conflict, notFoundError } from './errors';
+import { AdminError, conflict, notFoundError } from './errors';
 import { parse } from './validation';
 
 export const Username = z
@@ -69,7 +69,13 @@ export class AccountsService {
   /** On a first start with no account, creates `username` and returns its password for printing once. */
   async bootstrap(username: string): Promise<IssuedPassword | undefined> {
     if ((await this.store.adminAccounts.list()).length > 0) return undefined;
-    return this.create(username, 'system');
+    try {
+      return await this.create(username, 'system');
+    } catch (error) {
+      // Another replica on the same database created it first: that one prints the password.
+      if (error instanceof AdminError && error.status === 409) return undefined;
+      throw error;
+    }
   }
 
   async signIn(username: string, password: string, address: string): Promise<SignInOutcome> {

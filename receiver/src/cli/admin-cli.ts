@@ -1,7 +1,7 @@
 /**
  * `npm run admin -- <command>`: recovery on the host, without deleting the database. Issues new
- * secrets (each printed once; only hashes are stored) for a receiver's SQLite file, found through the
- * same environment variables as the receiver (DATA_DIR, SQLITE_FILE).
+ * secrets (each printed once; only hashes are stored) in a receiver's store, chosen as the receiver
+ * chooses it (store/open-store.ts): DATABASE_URL for PostgreSQL, else DATA_DIR / SQLITE_FILE.
  *
  *   create-admin <username>     a new portal account with a generated password
  *   reset-admin <username>      a new generated password; the account's sessions end
@@ -15,8 +15,9 @@ import { AccountsService } from '../admin/accounts-service';
 import { AdminError } from '../admin/errors';
 import { TokensService } from '../admin/tokens-service';
 import { TokenVerifier, generateTokenSecret, sha256Hex } from '../auth/tokens';
+import type { Settings } from '../settings';
 import { SettingsError, loadSettings } from '../settings';
-import { openSqliteStore } from '../store/sqlite/open-sqlite-store';
+import { openStore } from '../store/open-store';
 
 const USAGE = `usage: npm run admin -- <command>
   create-admin <username>     create a portal account (prints a generated password once)
@@ -26,9 +27,14 @@ const USAGE = `usage: npm run admin -- <command>
   token renew <id>            issue a new secret for a SCIM token (the old secret stops working)
   token list                  list SCIM tokens
   admin-key create [label]    issue a new admin API key (prints it once)
-A running receiver picks up new SCIM tokens and admin keys when restarted; accounts and passwords apply at once.`;
+On SQLite a running receiver picks up new SCIM tokens and admin keys when restarted (on PostgreSQL within a second); accounts and passwords apply at once.`;
 
 const ACTOR = 'cli';
+
+/** PostgreSQL notifies running receivers of token changes (change feed); SQLite receivers read tokens at start. */
+function restartHint(settings: Settings, what: 'token' | 'key'): string {
+  return settings.database ? `Running receivers accept the new ${what} within a second.` : `Restart the receiver for it to accept the new ${what}.`;
+}
 
 async function run(args: readonly string[], print: (line: string) => void): Promise<number> {
   const [command, sub, ...rest] = args;
@@ -37,7 +43,7 @@ async function run(args: readonly string[], print: (line: string) => void): Prom
     return command ? 0 : 2;
   }
   const settings = loadSettings();
-  const store = await openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+  const store = await openStore(settings);
   try {
     const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
     const tokens = new TokensService(store, new TokenVerifier(store.tokens, 'scim', settings.tokenHashes), settings.tokenHashes);
@@ -60,7 +66,7 @@ async function run(args: readonly string[], print: (line: string) => void): Prom
         if (sub === 'create' || (sub === 'renew' && rest[0])) {
           const issued = sub === 'create' ? await tokens.generate(rest.join(' ').trim() || 'SCIM token (CLI)', ACTOR) : await tokens.renew(rest[0]!, ACTOR);
           print(`SCIM bearer token "${issued.label}" (${issued.id}; shown once; only its SHA-256 is stored): ${issued.token}`);
-          print('Restart the receiver for it to accept the new token.');
+          print(restartHint(settings, 'token'));
           return 0;
         }
         break;
@@ -70,7 +76,7 @@ async function run(args: readonly string[], print: (line: string) => void): Prom
           const label = rest.join(' ').trim() || 'admin key (CLI)';
           await store.tokens.insert({ label, sha256: sha256Hex(secret), kind: 'admin' }, { actor: ACTOR, action: 'admin-key.create', resourceType: 'Token', summary: `Created admin API key "${label}" from the command line` });
           print(`Admin API key "${label}" (shown once; only its SHA-256 is stored): ${secret}`);
-          print('Restart the receiver for it to accept the new key.');
+          print(restartHint(settings, 'key'));
           return 0;
         }
         break;

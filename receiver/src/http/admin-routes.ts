@@ -14,7 +14,7 @@ import type { TokensService } from '../admin/tokens-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
 import { ScimError } from '../scim/errors';
-import { QueryBudgetExceededError } from '../store/errors';
+import { isStoreUnavailable, QueryBudgetExceededError } from '../store/errors';
 
 export interface AdminRoutesOptions {
   readonly verifier: TokenVerifier;
@@ -90,7 +90,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorReply(reply, 413, 'The request body is too large.');
     if (error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) return errorReply(reply, 400, `Invalid request body: ${error.message}`, '(body)');
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return errorReply(reply, error.statusCode, error.message);
-    if (error.code === 'SQLITE_BUSY') return errorReply(reply.header('retry-after', '1'), 503, 'The database is busy; retry shortly.');
+    if (isStoreUnavailable(error)) return errorReply(reply.header('retry-after', '1'), 503, 'The database is busy; retry shortly.');
     request.log.error({ err: error }, 'admin API fault');
     return errorReply(reply, 500, `Internal server error (request id ${request.id}).`);
   });

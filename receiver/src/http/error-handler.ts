@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/tokens';
 import { ScimError, errorBody } from '../scim/errors';
+import { isStoreUnavailable } from '../store/errors';
 import { SCIM_CONTENT_TYPE, sendScim } from './reply';
 
 interface HttpFault {
@@ -30,7 +31,7 @@ function classify(error: FastifyError, bodyLimit: number): HttpFault | undefined
   }
   if (error.statusCode === 429) return { status: 429, detail: 'Too many requests; retry after the number of seconds in Retry-After.' };
   // Another process holds the database lock past the busy timeout: transient, so say when to retry.
-  if ((error as { code?: string }).code === 'SQLITE_BUSY') return { status: 503, detail: 'The database is busy; retry after the number of seconds in Retry-After.' };
+  if (isStoreUnavailable(error)) return { status: 503, detail: 'The database is busy; retry after the number of seconds in Retry-After.' };
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, detail: error.message };
   }

@@ -22,6 +22,27 @@ export class VersionMismatchError extends Error {
   }
 }
 
+/**
+ * The database cannot serve the request right now (unreachable, restarting, a lock held elsewhere, a
+ * serialization conflict): retrying shortly may succeed, so HTTP answers 503 with Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the database is unavailable: ${reason}`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** True for a transient database failure (either store): the request may be retried. */
+export function isStoreUnavailable(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
+  // Duck-typed: better-sqlite3's error class may come from another realm (test runners).
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_BUSY';
+}
+
 /** A query ran past its time budget and was aborted (SCIM_QUERY_TIME_LIMIT_MS). */
 export class QueryBudgetExceededError extends Error {
   constructor(readonly limitMs: number) {

@@ -303,6 +303,9 @@ export interface ScimStore {
   readonly invitations: InvitationStore;
   readonly activity: ActivityStore;
   readonly diagnostics: DiagnosticsStore;
+  /** Present when several receivers share the database (PostgreSQL). */
+  readonly changes?: ChangeFeed;
+  readonly jobs?: JobCoordinator;
   /** Keyset browsing for the admin portal. */
   readonly directory: DirectoryStore;
   readonly adminAccounts: AdminAccountStore;
@@ -310,4 +313,25 @@ export interface ScimStore {
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** In-memory caches a replica keeps (credentials, settings, the attribute registry). */
+export type ChangeTopic = 'tokens' | 'settings' | 'attributes';
+
+/**
+ * Tells a replica that another one changed something it caches (PostgreSQL: LISTEN/NOTIFY, with a
+ * version check after a reconnect). Absent with SQLite: one process owns the file.
+ */
+export interface ChangeFeed {
+  /** Calls `listener` after each committed change of `topic`; returns the unsubscribe function. */
+  subscribe(listener: (topic: ChangeTopic) => void): () => void;
+}
+
+/** Periodic jobs that must run on one replica per period (absent with SQLite: one process). */
+export interface JobCoordinator {
+  /**
+   * Runs `job` unless another replica runs it right now or ran it less than `minIntervalMs` ago;
+   * resolves to whether it ran here.
+   */
+  runExclusive(name: string, minIntervalMs: number, job: () => Promise<void>): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import type { RunningReceiver } from '../../../receiver/src/server';
 import { createLogger, startReceiver } from '../../../receiver/src/server';
 import { loadSettings } from '../../../receiver/src/settings';
 import type { Logger } from 'pino';
+import { createTestDatabase, dropTestDatabase, onPostgres } from './postgres';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -32,18 +33,29 @@ export interface RequestOptions {
   token?: string | null;
 }
 
-/** A receiver on a fresh SQLite file in a temp directory, with a known bearer token. */
+/** DATA_DIR → database: a test that restarts on the same DATA_DIR gets the same PostgreSQL database. */
+const databases = new Map<string, string>();
+
+/**
+ * A receiver on a fresh store with a known bearer token: a SQLite file in a temp directory or, when
+ * RECEIVER_TEST_STORE=postgres (the jest project "receiver-postgres"), a fresh PostgreSQL database.
+ */
 export class TestReceiver {
   private constructor(
     readonly receiver: RunningReceiver,
     readonly dir: string,
     readonly baseUrl: string,
+    /** The PostgreSQL database, when on PostgreSQL. */
+    readonly databaseUrl: string | undefined,
     /** What the receiver printed at start (the one-time token, key and portal account lines). */
     readonly printed: readonly string[],
   ) {}
 
   static async start(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestReceiver> {
-    const dir = mkdtempSync(join(tmpdir(), 'scim-test-'));
+    const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'scim-test-'));
+    const reused = env.DATA_DIR !== undefined ? databases.get(env.DATA_DIR) : undefined;
+    const databaseUrl = onPostgres && env.DATABASE_URL === undefined ? (reused ?? (await createTestDatabase())) : undefined;
+    if (databaseUrl) databases.set(dir, databaseUrl);
     const settings = loadSettings({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -51,11 +63,20 @@ export class TestReceiver {
       SCIM_TOKEN_SHA256: sha256Hex(TOKEN),
       ADMIN_API_KEY_SHA256: sha256Hex(ADMIN_KEY),
       LOG_LEVEL: 'silent',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     });
     const printed: string[] = [];
-    const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger });
-    return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, printed);
+    try {
+      const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger });
+      return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, databaseUrl, printed);
+    } catch (error) {
+      if (databaseUrl && !reused) {
+        databases.delete(dir);
+        await dropTestDatabase(databaseUrl);
+      }
+      throw error;
+    }
   }
 
   get store() {
@@ -65,6 +86,10 @@ export class TestReceiver {
   async stop(): Promise<void> {
     await this.receiver.close();
     rmSync(this.dir, { recursive: true, force: true });
+    if (this.databaseUrl) {
+      databases.delete(this.dir);
+      await dropTestDatabase(this.databaseUrl);
+    }
   }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Response<T>> {

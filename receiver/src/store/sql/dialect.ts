@@ -1,4 +1,4 @@
-import type { RawBuilder, SqlBool } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
 
 type Expr = RawBuilder<unknown>;
 type Predicate = RawBuilder<SqlBool>;
@@ -17,6 +17,11 @@ export interface SqlJsonDialect {
   endsWith(haystack: Expr, needle: Expr): Predicate;
   /** JSON booleans come back as 1/0 in SQLite and as text in PostgreSQL. */
   booleanLiteral(value: boolean): Expr;
+  /**
+   * The operand of a numeric comparison: SQLite's json_extract already yields numbers; PostgreSQL's
+   * `#>>` yields text, which must compare as a number (and a non-number must not match, not fail).
+   */
+  numeric(operand: Expr): Expr;
   /**
    * The case-folded text of `expr` (NULL stays NULL), equal to `foldText` (text/fold.ts) of the same
    * string: the one case-insensitive comparison key. Values bound from JS are folded with foldText.
@@ -44,4 +49,17 @@ export interface SqlStoreDialect extends SqlJsonDialect {
   jsonObjectArray(select: Expr, columns: readonly string[]): Expr;
   /** The column a unique-constraint violation is about, or undefined when `error` is something else. */
   uniqueViolationColumn(error: unknown): string | undefined;
+  /**
+   * Whether read-modify-write transactions must lock the rows they read (`FOR NO KEY UPDATE`,
+   * `SKIP LOCKED`): true with concurrent writers (PostgreSQL, several replicas); SQLite serializes
+   * every write transaction on its single connection and has no such clause.
+   */
+  readonly rowLocks: boolean;
+  /**
+   * Runs the statements of one list under a time budget of `limitMs` when `timeBudget` gives no
+   * predicate: PostgreSQL opens a transaction with `SET LOCAL statement_timeout` and reports its cancel
+   * as QueryBudgetExceededError (400, like SQLite's scim_budget), not as the 503 of an ordinary
+   * DATABASE_STATEMENT_TIMEOUT_MS cancel. SQLite runs `run(db)` as is (its predicate does the work).
+   */
+  withStatementBudget<D, T>(db: Kysely<D>, limitMs: number, run: (db: Kysely<D>) => Promise<T>): Promise<T>;
 }

@@ -160,7 +160,8 @@ export class FilterCompiler {
       case 'column':
         return test({ expr: location.expr, preLowered: location.preLowered === true });
       case 'constant':
-        return test({ expr: sql.val(location.value), preLowered: false });
+        // A literal, not a parameter: PostgreSQL cannot type a bare `$1 IS NOT NULL` (the values are fixed in code).
+        return test({ expr: sql.lit(location.value), preLowered: false });
       case 'relation':
         return location.exists((sub) => test({ expr: this.relationValue(sub, ref.subAttribute?.name), preLowered: false }));
       case 'json': {
@@ -204,6 +205,7 @@ export class FilterCompiler {
     if (leaf.type === 'boolean') {
       param = this.dialect.booleanLiteral(value === true);
     } else if (typeof value === 'number' && (leaf.type === 'integer' || leaf.type === 'decimal')) {
+      expr = this.dialect.numeric(raw);
       param = sql.val(value);
     } else if (isCaseInsensitiveString(leaf)) {
       const text = String(value);

@@ -96,9 +96,14 @@ export class SqlGroupStore implements GroupStore {
   async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
     // As for users: the time budget first in the WHERE clause, one per statement.
     const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
+    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
+    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+  }
+
+  private async listIn(db: Kysely<Tables>, query: ListQuery, options: { members: boolean }, budget: number | undefined): Promise<Page<GroupRecord>> {
     const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
     const from = () => {
-      let q = this.db.selectFrom('scim_groups as g');
+      let q = db.selectFrom('scim_groups as g');
       const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('g.seq'));
       if (guard) q = q.where(guard);
       if (compiled) q = q.where(compiled);
@@ -112,16 +117,22 @@ export class SqlGroupStore implements GroupStore {
       query,
       '',
       async (after) => {
-        const q = after === undefined ? page.offset(query.startIndex - 1) : page.where('g.seq', '>', after);
-        const found = await q.orderBy('g.seq').limit(query.count).execute();
+        let found;
+        if (after !== undefined) found = await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
+        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('g.seq').limit(query.count).execute();
+        else {
+          // As for users: skip over row numbers alone when no page end is known.
+          const start = from().select('g.seq').orderBy('g.seq').offset(query.startIndex - 1).limit(1);
+          found = await page.where('g.seq', '>=', start).orderBy('g.seq').limit(query.count).execute();
+        }
         // Members are counted before they are loaded, so a page of huge groups is cut before it is read.
-        const counts = options.members && query.maxBytes !== undefined ? await this.memberCounts(found.map((r) => r.id)) : undefined;
+        const counts = options.members && query.maxBytes !== undefined ? await this.memberCounts(found.map((r) => r.id), db) : undefined;
         return withinBytes(found, query.maxBytes, (row) => row.data.length + (counts?.get(row.id) ?? 0) * MEMBER_BYTES);
       },
       count,
     );
     if (!options.members) return { totalResults, items: rows.map((r) => toGroupRecord(r, undefined)) };
-    const members = await this.membersOfMany(rows.map((r) => r.seq));
+    const members = await this.membersOfMany(rows.map((r) => r.seq), db);
     return { totalResults, items: rows.map((r) => toGroupRecord(r, members.get(r.seq) ?? [])) };
   }
 
@@ -134,7 +145,10 @@ export class SqlGroupStore implements GroupStore {
     },
   ): Promise<GroupRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_groups as g').select(GROUP_COLUMNS).where('g.id', '=', id);
+      // Concurrent PATCHes of one group (from several replicas) apply one after the other.
+      if (this.dialect.rowLocks) select = select.forNoKeyUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const before = toGroupRecord(row, undefined);
@@ -191,7 +205,9 @@ export class SqlGroupStore implements GroupStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id);
+      if (this.dialect.rowLocks) select = select.forUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return false;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).execute();
@@ -237,11 +253,11 @@ export class SqlGroupStore implements GroupStore {
     return { added, removed: Number(removed.numAffectedRows ?? 0) };
   }
 
-  async memberCounts(ids: readonly string[]): Promise<Map<string, number>> {
+  async memberCounts(ids: readonly string[], db: Db = this.db): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const part of chunks(ids)) {
       if (part.length === 0) continue;
-      const rows = await this.db
+      const rows = await db
         .selectFrom('scim_groups as g')
         .leftJoin('scim_group_members as gm', 'gm.group_seq', 'g.seq')
         .select(['g.id as id', (eb) => eb.fn.count<number>('gm.user_seq').as('members')])
@@ -283,11 +299,11 @@ export class SqlGroupStore implements GroupStore {
       .execute();
   }
 
-  private async membersOfMany(groupSeqs: readonly number[]): Promise<Map<number, MemberRecord[]>> {
+  private async membersOfMany(groupSeqs: readonly number[], db: Db = this.db): Promise<Map<number, MemberRecord[]>> {
     const out = new Map<number, MemberRecord[]>();
     for (const seqs of chunks(groupSeqs)) {
       if (seqs.length === 0) continue;
-      const rows = await this.db
+      const rows = await db
         .selectFrom('scim_group_members as gm')
         .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
         .select(['gm.group_seq as groupSeq', 'u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])

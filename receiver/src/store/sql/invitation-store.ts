@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { SqlStoreDialect } from './dialect';
 import type { ActivityInput, InvitationRecord, InvitationStatus, InvitationStore } from '../types';
 import type { Db } from './shared';
 import { insertActivity, now } from './shared';
@@ -28,7 +29,10 @@ function toInvitation(row: Joined): InvitationRecord {
 
 /** The durable invitation outbox. */
 export class SqlInvitationStore implements InvitationStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly dialect: SqlStoreDialect,
+  ) {}
 
   /** Takes the transaction when inside one: SQLite has one connection, a query on `this.db` there would wait forever. */
   private select(db: Db = this.db) {
@@ -84,14 +88,16 @@ export class SqlInvitationStore implements InvitationStore {
 
   async claimDue(at: string, leaseUntil: string, limit: number): Promise<InvitationRecord[]> {
     return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
+      let due = trx
         .selectFrom('invitations as i')
         .select('i.id')
         .where('i.status', '=', 'pending')
         .where('i.next_attempt_at', '<=', at)
         .orderBy('i.next_attempt_at')
-        .limit(limit)
-        .execute();
+        .limit(limit);
+      // Several replicas: rows another worker is claiming are skipped, not waited for or claimed twice.
+      if (this.dialect.rowLocks) due = due.forUpdate().skipLocked();
+      const rows = await due.execute();
       if (rows.length === 0) return [];
       const ids = rows.map((r) => r.id);
       await trx.updateTable('invitations').set({ next_attempt_at: leaseUntil }).where('id', 'in', ids).execute();

@@ -5,9 +5,11 @@ import type { DirectoryStore } from '../browse';
 import type {
   ActivityStore,
   AttributeStore,
+  ChangeFeed,
   DiagnosticsStore,
   GroupStore,
   InvitationStore,
+  JobCoordinator,
   ScimStore,
   SettingsStore,
   TemplateStore,
@@ -35,6 +37,8 @@ export class SqlScimStore implements ScimStore {
   readonly invitations: InvitationStore;
   readonly activity: ActivityStore;
   readonly diagnostics: DiagnosticsStore;
+  readonly changes?: ChangeFeed;
+  readonly jobs?: JobCoordinator;
   readonly directory: DirectoryStore;
   readonly adminAccounts: AdminAccountStore;
   readonly sessions: SessionStore;
@@ -43,14 +47,18 @@ export class SqlScimStore implements ScimStore {
     private readonly db: Kysely<Tables>,
     dialect: SqlStoreDialect,
     private readonly onClose: () => Promise<void>,
+    /** What a shared database adds (PostgreSQL). */
+    coordination: { changes?: ChangeFeed; jobs?: JobCoordinator } = {},
   ) {
+    if (coordination.changes) this.changes = coordination.changes;
+    if (coordination.jobs) this.jobs = coordination.jobs;
     this.users = new SqlUserStore(db, dialect);
     this.groups = new SqlGroupStore(db, dialect);
     this.tokens = new SqlTokenStore(db);
     this.attributes = new SqlAttributeStore(db);
     this.settings = new SqlSettingsStore(db);
     this.templates = new SqlTemplateStore(db, dialect);
-    this.invitations = new SqlInvitationStore(db);
+    this.invitations = new SqlInvitationStore(db, dialect);
     this.activity = new SqlActivityStore(db);
     this.diagnostics = new SqlDiagnosticsStore(db);
     this.directory = new SqlDirectoryStore(db, dialect);

@@ -109,9 +109,14 @@ export class SqlUserStore implements UserStore {
     // The time budget comes first in the WHERE clause, so rows the filter rejects are counted too, and each
     // statement gets its own (a token per call): the page and the count are bounded separately.
     const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
+    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
+    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+  }
+
+  private async listIn(db: Kysely<Tables>, query: ListQuery, options: ReadUserOptions & UserListFilter, budget: number | undefined): Promise<Page<UserRecord>> {
     const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
     const from = () => {
-      let q = this.db.selectFrom('scim_users as u');
+      let q = db.selectFrom('scim_users as u');
       const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('u.seq'));
       if (guard) q = q.where(guard);
       if (compiled) q = q.where(compiled);
@@ -129,8 +134,16 @@ export class SqlUserStore implements UserStore {
       query,
       options.createdBy ?? '',
       async (after) => {
-        const q = after === undefined ? page.offset(query.startIndex - 1) : page.where('u.seq', '>', after);
-        return withinBytes(await q.orderBy('u.seq').limit(query.count).execute(), query.maxBytes, (row) => row.data.length + ((row as { groups_json?: string }).groups_json?.length ?? 0));
+        let found;
+        if (after !== undefined) found = await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
+        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('u.seq').limit(query.count).execute();
+        else {
+          // No known page end (first request here, or the previous page was served by another replica):
+          // skip over row numbers alone, so skipped rows are never read, projected or given their groups.
+          const start = from().select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
+          found = await page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
+        }
+        return withinBytes(found, query.maxBytes, (row) => row.data.length + ((row as { groups_json?: string }).groups_json?.length ?? 0));
       },
       count,
     );
@@ -146,9 +159,12 @@ export class SqlUserStore implements UserStore {
     ) as RawBuilder<string>;
   }
 
-  private async read(db: Db, id: string, groups: boolean) {
+  /** `lock`: inside a read-modify-write, hold the row until commit (another replica's write waits). */
+  private async read(db: Db, id: string, groups: boolean, lock = false) {
     let query = db.selectFrom('scim_users as u').select(USER_COLUMNS).where('u.id', '=', id);
     if (groups) query = query.select(this.groupsColumn().as('groups_json'));
+    // NO KEY UPDATE: a concurrent membership insert (a foreign-key share lock) is not blocked.
+    if (lock && this.dialect.rowLocks) query = query.forNoKeyUpdate(['u']);
     return query.executeTakeFirst();
   }
 
@@ -158,7 +174,7 @@ export class SqlUserStore implements UserStore {
     options: WriteOptions & ReadUserOptions & { describe?: (before: UserRecord, after: ResourceData) => ActivityInput | undefined },
   ): Promise<UserRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.read(trx, id, options.groups);
+      const row = await this.read(trx, id, options.groups, true);
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       const current = toUserRecord(row);
@@ -182,7 +198,9 @@ export class SqlUserStore implements UserStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id).executeTakeFirst();
+      let select = trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id);
+      if (this.dialect.rowLocks) select = select.forUpdate();
+      const row = await select.executeTakeFirst();
       if (!row) return false;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       await trx.deleteFrom('scim_group_members').where('user_seq', '=', row.seq).execute();

@@ -1,42 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
-import { foldText } from '../../text/fold';
-import { foldedJson, userSearchText } from '../sql/shared';
-
-interface FoldTarget {
-  readonly table: string;
-  readonly key: string;
-  readonly source: string;
-  readonly folded: string;
-  readonly resourceType: string;
-  readonly what: string;
-}
-
-/**
- * Recomputes a unique folded column with foldText (it was ASCII-and-Unicode toLowerCase, without NFC).
- * Two rows that become equal keep their old keys, so the migration never fails or merges anything;
- * the activity log names them for an admin to rename one.
- */
-async function refold(db: Kysely<unknown>, target: FoldTarget): Promise<void> {
-  const rows = (
-    await sql<{ key: string; source: string; folded: string }>`SELECT ${sql.ref(target.key)} AS key, ${sql.ref(target.source)} AS source,
-      ${sql.ref(target.folded)} AS folded FROM ${sql.table(target.table)}`.execute(db)
-  ).rows;
-  const taken = new Set(rows.map((r) => r.folded));
-  const at = new Date().toISOString();
-  for (const row of rows) {
-    const next = foldText(row.source);
-    if (next === row.folded) continue;
-    if (taken.has(next)) {
-      await sql`INSERT INTO activity (at, actor, action, resource_type, resource_id, summary) VALUES (${at}, 'system', 'unicode.conflict',
-        ${target.resourceType}, ${row.key}, ${`${target.what} "${row.source}" equals another one under Unicode normalization; rename one of them`})`.execute(db);
-      continue;
-    }
-    await sql`UPDATE ${sql.table(target.table)} SET ${sql.ref(target.folded)} = ${next} WHERE ${sql.ref(target.key)} = ${row.key}`.execute(db);
-    taken.delete(row.folded);
-    taken.add(next);
-  }
-}
+import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
 
 /** Schema history; append only. */
 const migrations: Record<string, Migration> = {
@@ -182,17 +146,9 @@ const migrations: Record<string, Migration> = {
       await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' });
       await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' });
       // The folded copy of every resource's JSON, which case-insensitive filters read (foldedJson).
-      for (const table of ['scim_users', 'scim_groups']) {
+      for (const table of ['scim_users', 'scim_groups'] as const) {
         await sql`ALTER TABLE ${sql.table(table)} ADD COLUMN data_folded TEXT NOT NULL DEFAULT '{}'`.execute(db);
-        // In slices: a large directory is back-filled without holding every row in memory.
-        for (let after = 0; ; ) {
-          const rows = (await sql<{ seq: number; data: string }>`SELECT seq, data FROM ${sql.table(table)} WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
-          if (rows.length === 0) break;
-          for (const row of rows) {
-            await sql`UPDATE ${sql.table(table)} SET data_folded = ${foldedJson(JSON.parse(row.data))} WHERE seq = ${row.seq}`.execute(db);
-          }
-          after = rows[rows.length - 1]!.seq;
-        }
+        await backfillFoldedData(db, table);
       }
     },
   },
@@ -224,15 +180,8 @@ const migrations: Record<string, Migration> = {
   '0005_user_search_text': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('scim_users').addColumn('search_text', 'text').execute();
-      // Back-filled with the same JS fold as every later write (userSearchText), in slices as in 0003.
-      for (let after = 0; ; ) {
-        const rows = (await sql<{ seq: number; data: string }>`SELECT seq, data FROM scim_users WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          await sql`UPDATE scim_users SET search_text = ${userSearchText(JSON.parse(row.data) as Record<string, unknown>)} WHERE seq = ${row.seq}`.execute(db);
-        }
-        after = rows[rows.length - 1]!.seq;
-      }
+      // Back-filled with the same JS fold as every later write (userSearchText).
+      await backfillSearchText(db);
     },
   },
 };

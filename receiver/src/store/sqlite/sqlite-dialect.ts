@@ -23,6 +23,9 @@ export const sqliteDialect: SqlStoreDialect = {
   startsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, 1, length(${needle})) = ${needle}`,
   endsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, -length(${needle})) = ${needle}`,
   booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
+  numeric: (operand) => operand,
+  rowLocks: false,
+  withStatementBudget: (db, _limitMs, run) => run(db),
   fold: (expr) => sql`scim_fold(${expr})`,
   // A distinct token per query lets scim_budget tell one statement's rows from the next one's; a call
   // into JavaScript costs about as much as reading the row, so one row in 128 (by key) looks at the clock.

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Settings } from '../settings';
+import { openPostgresStore } from './postgres/open-postgres-store';
+import { openSqliteStore } from './sqlite/open-sqlite-store';
+import type { ScimStore } from './types';
+
+/** The one place the store is chosen: PostgreSQL when DATABASE_URL is set, the SQLite file otherwise. */
+export async function openStore(settings: Settings, logger?: Logger): Promise<ScimStore> {
+  const database = settings.database;
+  if (database) {
+    return openPostgresStore({
+      url: database.url,
+      ...(database.sslMode ? { sslMode: database.sslMode } : {}),
+      ...(database.sslCaFile ? { sslCaFile: database.sslCaFile } : {}),
+      poolSize: database.poolSize,
+      statementTimeoutMs: database.statementTimeoutMs,
+      connectTimeoutMs: database.connectTimeoutMs,
+      ...(logger ? { logger } : {}),
+    });
+  }
+  return openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { foldText } from '../../text/fold';
+import { foldedJson, userSearchText } from './shared';
+
+/** Issue 10's Unicode fold applied to rows written before it, by either store's migrations (same SQL). */
+
+export interface FoldTarget {
+  readonly table: string;
+  readonly key: string;
+  readonly source: string;
+  readonly folded: string;
+  readonly resourceType: string;
+  readonly what: string;
+}
+
+/**
+ * Recomputes a unique folded column with foldText (it was ASCII-and-Unicode toLowerCase, without NFC).
+ * Two rows that become equal keep their old keys, so the migration never fails or merges anything;
+ * the activity log names them for an admin to rename one.
+ */
+export async function refold(db: Kysely<unknown>, target: FoldTarget): Promise<void> {
+  const rows = (
+    await sql<{ key: string; source: string; folded: string }>`SELECT ${sql.ref(target.key)} AS key, ${sql.ref(target.source)} AS source,
+      ${sql.ref(target.folded)} AS folded FROM ${sql.table(target.table)}`.execute(db)
+  ).rows;
+  const taken = new Set(rows.map((r) => r.folded));
+  const at = new Date().toISOString();
+  for (const row of rows) {
+    const next = foldText(row.source);
+    if (next === row.folded) continue;
+    if (taken.has(next)) {
+      await sql`INSERT INTO activity (at, actor, action, resource_type, resource_id, summary) VALUES (${at}, 'system', 'unicode.conflict',
+        ${target.resourceType}, ${row.key}, ${`${target.what} "${row.source}" equals another one under Unicode normalization; rename one of them`})`.execute(db);
+      continue;
+    }
+    await sql`UPDATE ${sql.table(target.table)} SET ${sql.ref(target.folded)} = ${next} WHERE ${sql.ref(target.key)} = ${row.key}`.execute(db);
+    taken.delete(row.folded);
+    taken.add(next);
+  }
+}
+
+/** Writes `data_folded` (foldedJson of `data`) for every row of `table`, in slices: a large directory is back-filled without holding every row in memory. */
+export async function backfillFoldedData(db: Kysely<unknown>, table: 'scim_users' | 'scim_groups'): Promise<void> {
+  for (let after = 0; ; ) {
+    const rows = (await sql<{ seq: number | string; data: string }>`SELECT seq, data FROM ${sql.table(table)} WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      await sql`UPDATE ${sql.table(table)} SET data_folded = ${foldedJson(JSON.parse(row.data))} WHERE seq = ${row.seq}`.execute(db);
+    }
+    // PostgreSQL returns bigint as text.
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+/** Writes `search_text` (userSearchText of `data`, the portal's search column) for every user, in slices as above. */
+export async function backfillSearchText(db: Kysely<unknown>): Promise<void> {
+  for (let after = 0; ; ) {
+    const rows = (await sql<{ seq: number | string; data: string }>`SELECT seq, data FROM scim_users WHERE seq > ${after} ORDER BY seq LIMIT 1000`.execute(db)).rows;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      await sql`UPDATE scim_users SET search_text = ${userSearchText(JSON.parse(row.data) as Record<string, unknown>)} WHERE seq = ${row.seq}`.execute(db);
+    }
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
