@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { AccountsService } from './admin/accounts-service';
+import type { AdminServices } from './admin/admin-services';
 import { ActivityService } from './admin/activity-service';
 import { AttributesService } from './admin/attributes-service';
 import { DynamicSchemaCatalog } from './admin/custom-schema';
@@ -212,6 +213,17 @@ export async function startReceiver(
       },
     };
 
+    const adminServices: AdminServices = {
+      catalog,
+      directory,
+      activity,
+      diagnostics,
+      settings: provisioningSettings,
+      attributes,
+      templates,
+      tokens,
+      invitations,
+    };
     const app = await buildApp({
       store,
       verifier,
@@ -227,28 +239,9 @@ export async function startReceiver(
       trustProxy: settings.trustProxy,
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       policy,
-      admin: {
-        verifier: adminVerifier,
-        catalog,
-        directory,
-        activity,
-        diagnostics,
-        settings: provisioningSettings,
-        attributes,
-        templates,
-        tokens,
-        invitations,
-      },
+      admin: { verifier: adminVerifier, ...adminServices },
       portal: {
-        catalog,
-        directory,
-        activity,
-        diagnostics,
-        settings: provisioningSettings,
-        attributes,
-        templates,
-        tokens,
-        invitations,
+        ...adminServices,
         accounts,
         sessions,
         ...(oidc ? { oidc } : {}),

@@ -1,32 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AttributesService } from '../admin/attributes-service';
-import type { DynamicSchemaCatalog } from '../admin/custom-schema';
-import type { ActivityService } from '../admin/activity-service';
-import type { DiagnosticsService } from '../admin/diagnostics-service';
-import type { DirectoryService } from '../admin/directory-service';
+import type { AdminServices } from '../admin/admin-services';
 import { AdminError } from '../admin/errors';
-import type { InvitationsService } from '../admin/invitations-service';
-import type { SettingsService } from '../admin/settings-service';
 import { TemplateInput } from '../admin/templates-service';
-import type { TemplatesService } from '../admin/templates-service';
-import type { TokensService } from '../admin/tokens-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
 import { ScimError } from '../scim/errors';
 import { isStoreUnavailable, QueryBudgetExceededError } from '../store/errors';
 
-export interface AdminRoutesOptions {
+export interface AdminRoutesOptions extends AdminServices {
   readonly verifier: TokenVerifier;
-  readonly catalog: DynamicSchemaCatalog;
-  readonly directory: DirectoryService;
-  readonly activity: ActivityService;
-  readonly diagnostics: DiagnosticsService;
-  readonly settings: SettingsService;
-  readonly attributes: AttributesService;
-  readonly templates: TemplatesService;
-  readonly tokens: TokensService;
-  readonly invitations: InvitationsService;
 }
 
 declare module 'fastify' {

@@ -1,27 +1,10 @@
+import type { AdminServices } from '../../admin/admin-services';
 import type { AccountsService } from '../../admin/accounts-service';
-import type { ActivityService } from '../../admin/activity-service';
-import type { AttributesService } from '../../admin/attributes-service';
-import type { DynamicSchemaCatalog } from '../../admin/custom-schema';
-import type { DiagnosticsService } from '../../admin/diagnostics-service';
-import type { DirectoryService } from '../../admin/directory-service';
-import type { InvitationsService } from '../../admin/invitations-service';
 import type { OidcService } from '../../admin/oidc-service';
 import type { SessionsService } from '../../admin/sessions-service';
-import type { SettingsService } from '../../admin/settings-service';
-import type { TemplatesService } from '../../admin/templates-service';
-import type { TokensService } from '../../admin/tokens-service';
 
 /** The portal talks to the same services as /api; nothing here reaches the store. */
-export interface PortalOptions {
-  readonly catalog: DynamicSchemaCatalog;
-  readonly directory: DirectoryService;
-  readonly activity: ActivityService;
-  readonly diagnostics: DiagnosticsService;
-  readonly settings: SettingsService;
-  readonly attributes: AttributesService;
-  readonly templates: TemplatesService;
-  readonly tokens: TokensService;
-  readonly invitations: InvitationsService;
+export interface PortalOptions extends AdminServices {
   readonly accounts: AccountsService;
   readonly sessions: SessionsService;
   /** Sign-in with Okta, when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. */
