@@ -2,7 +2,7 @@
  * Okta's own traffic, as recorded in ../shared/okta-scim-behavior.md §3–§11 and its published
  * Runscope suites (§14): every request here has the shape Okta sends.
  */
-import { ENTERPRISE_USER_SCHEMA as ENTERPRISE } from '../../receiver/src/scim/urns';
+import { ENTERPRISE_USER_SCHEMA as ENTERPRISE } from '../../receiver/src/schema/urns';
 import { ERROR_URN, LIST_URN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
 
 let r: TestReceiver;

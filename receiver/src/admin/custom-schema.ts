@@ -1,7 +1,7 @@
-import type { ResourceKind, ResourceType, SchemaCatalog } from '../scim/resource-types';
-import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../scim/resource-types';
-import type { AttributeDefinition, SchemaDefinition } from '../scim/schema-definitions';
-import { ENTERPRISE_USER_SCHEMA_DEFINITION } from '../scim/schema-definitions';
+import type { ResourceKind, ResourceType, SchemaCatalog } from '../schema/resource-types';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from '../schema/resource-types';
+import type { AttributeDefinition, SchemaDefinition } from '../schema/schema-definitions';
+import { ENTERPRISE_USER_SCHEMA_DEFINITION } from '../schema/schema-definitions';
 import type { AttributeDefinitionRecord } from '../store/types';
 
 export const DEFAULT_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User';

@@ -2,7 +2,7 @@ import { isPlainObject } from '../scim/attribute-values';
 import { parseFilter } from '../scim/filter';
 import type { FilterLimits, ReceiverLimits } from '../scim/limits';
 import { DEFAULT_LIMITS } from '../scim/limits';
-import { ENTERPRISE_USER_SCHEMA } from '../scim/urns';
+import { ENTERPRISE_USER_SCHEMA } from '../schema/urns';
 import type { BrowsePage, GroupBrowseQuery, UserBrowseQuery } from '../store/browse';
 import type { AttributeValueType, GroupRef, ScimStore, UserRecord } from '../store/types';
 import type { DynamicSchemaCatalog } from './custom-schema';

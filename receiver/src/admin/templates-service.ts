@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { JsonObject } from '../scim/attribute-values';
 import { isPlainObject } from '../scim/attribute-values';
-import type { SchemaCatalog } from '../scim/resource-types';
-import { COMMON_ATTRIBUTES } from '../scim/resource-types';
-import type { AttributeDefinition } from '../scim/schema-definitions';
+import type { SchemaCatalog } from '../schema/resource-types';
+import { COMMON_ATTRIBUTES } from '../schema/resource-types';
+import type { AttributeDefinition } from '../schema/schema-definitions';
 import { UniqueViolationError } from '../store/errors';
 import type { ScimStore, TemplateRecord, UserRecord } from '../store/types';
 import { badRequest, conflict, notFoundError } from './errors';

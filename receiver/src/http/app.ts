@@ -8,7 +8,7 @@ import { sha256Hex, tokenFromHeader } from '../auth/tokens';
 import { Discovery } from '../scim/discovery';
 import { errorBody } from '../scim/errors';
 import { GroupsService } from '../scim/groups-service';
-import type { SchemaCatalog } from '../scim/resource-types';
+import type { SchemaCatalog } from '../schema/resource-types';
 import type { ProvisioningPolicy } from '../scim/users-service';
 import { UsersService } from '../scim/users-service';
 import type { AdminRoutesOptions } from './admin-routes';

@@ -6,7 +6,7 @@ import { ScimError, errorBody, invalidValue, notFound } from '../scim/errors';
 import type { GroupsService } from '../scim/groups-service';
 import { Projection } from '../scim/projection';
 import { etagOf, versionFromEtag } from '../scim/representation';
-import type { ResourceKind, SchemaCatalog } from '../scim/resource-types';
+import type { ResourceKind, SchemaCatalog } from '../schema/resource-types';
 import type { RequestContext, ResourceResult, UsersService } from '../scim/users-service';
 import { sendScim } from './reply';
 

@@ -5,7 +5,7 @@ import {
   META_ATTRIBUTE,
   USER_SCHEMA_DEFINITION,
   findAttribute,
-} from '../scim/schema-definitions';
+} from './schema-definitions';
 
 /**
  * The attribute-name contract, in one place: the receiver's registry (RECEIVER_CONFIG and the admin

@@ -1,5 +1,5 @@
-import type { AttributeDefinition } from './schema-definitions';
-import { findAttribute } from './schema-definitions';
+import type { AttributeDefinition } from '../schema/schema-definitions';
+import { findAttribute } from '../schema/schema-definitions';
 import { invalidValue } from './errors';
 
 export type JsonObject = Record<string, unknown>;

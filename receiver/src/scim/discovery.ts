@@ -1,9 +1,9 @@
 import type { JsonObject } from './attribute-values';
 import { notFound } from './errors';
-import type { ResourceType, SchemaCatalog } from './resource-types';
-import { COMMON_ATTRIBUTES } from './resource-types';
-import type { AttributeDefinition, SchemaDefinition } from './schema-definitions';
-import { RESOURCE_TYPE, SCHEMA, SERVICE_PROVIDER_CONFIG } from './urns';
+import type { ResourceType, SchemaCatalog } from '../schema/resource-types';
+import { COMMON_ATTRIBUTES } from '../schema/resource-types';
+import type { AttributeDefinition, SchemaDefinition } from '../schema/schema-definitions';
+import { RESOURCE_TYPE, SCHEMA, SERVICE_PROVIDER_CONFIG } from '../schema/urns';
 import { listResponse } from './users-service';
 
 export interface DiscoveryOptions {

@@ -1,4 +1,4 @@
-import { ERROR } from './urns';
+import { ERROR } from '../schema/urns';
 
 /** RFC 7644 §3.12 scimType values. */
 export type ScimType =

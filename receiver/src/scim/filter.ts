@@ -1,15 +1,15 @@
 import type { Filter } from 'scim2-parse-filter';
 import { parse } from 'scim2-parse-filter';
-import type { CompareOperator, ResolvedFilter } from '../store/query';
+import type { CompareOperator, ResolvedFilter } from '../schema/query';
 import { foldText } from '../text/fold';
 import { coerceBoolean } from './attribute-values';
 import { invalidFilter } from './errors';
 import type { FilterLimits } from './limits';
 import { DEFAULT_LIMITS } from './limits';
-import type { AttributeRef, ResourceType } from './resource-types';
-import { leafOf, resolveAttributePath } from './resource-types';
-import type { AttributeDefinition } from './schema-definitions';
-import { findAttribute } from './schema-definitions';
+import type { AttributeRef, ResourceType } from '../schema/resource-types';
+import { leafOf, resolveAttributePath } from '../schema/resource-types';
+import type { AttributeDefinition } from '../schema/schema-definitions';
+import { findAttribute } from '../schema/schema-definitions';
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
 const SUBSTRING: ReadonlySet<CompareOperator> = new Set(['co', 'sw', 'ew']);

@@ -7,7 +7,7 @@ import { parsePatchRequest, planGroupPatch } from './patch';
 import type { Projection } from './projection';
 import { renderGroup } from './representation';
 import { parseResourceBody } from './resource-body';
-import type { SchemaCatalog } from './resource-types';
+import type { SchemaCatalog } from '../schema/resource-types';
 import type { RequestContext, ResourceResult } from './users-service';
 import type { ServiceLimits } from './users-service';
 import { listBounds, listResponse, translateStoreError } from './users-service';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { ListQuery, SortSpec } from '../store/query';
+import type { ListQuery, SortSpec } from '../schema/query';
 import { invalidValue } from './errors';
 import { parseFilter } from './filter';
 import type { FilterLimits } from './limits';
 import { Projection } from './projection';
-import type { ResourceType } from './resource-types';
-import { resolveAttributePath } from './resource-types';
+import type { ResourceType } from '../schema/resource-types';
+import { resolveAttributePath } from '../schema/resource-types';
 
 export interface ListRequest {
   readonly query: ListQuery;

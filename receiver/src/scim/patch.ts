@@ -1,17 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { ResolvedFilter } from '../store/query';
+import type { ResolvedFilter } from '../schema/query';
 import type { GroupChange, ResourceData } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { cloneJson, isPlainObject, normalizeValue } from './attribute-values';
 import { invalidFilter, invalidPath, invalidSyntax, invalidValue, mutability, noTarget } from './errors';
 import { matchesElement, parseValueFilter } from './filter';
 import type { FilterLimits } from './limits';
-import type { AttributeRef, ResourceType } from './resource-types';
-import { resolveAttributePath, splitUrn } from './resource-types';
-import type { AttributeDefinition } from './schema-definitions';
-import { findAttribute } from './schema-definitions';
-import { PATCH_OP } from './urns';
+import type { AttributeRef, ResourceType } from '../schema/resource-types';
+import { resolveAttributePath, splitUrn } from '../schema/resource-types';
+import type { AttributeDefinition } from '../schema/schema-definitions';
+import { findAttribute } from '../schema/schema-definitions';
+import { PATCH_OP } from '../schema/urns';
 
 export type PatchPath =
   /** The path is an extension URN: the value is an object of that extension's attributes. */

@@ -1,7 +1,7 @@
 import type { JsonObject } from './attribute-values';
 import { cloneJson, isPlainObject } from './attribute-values';
-import type { ResourceType } from './resource-types';
-import { resolveAttributePath, splitUrn } from './resource-types';
+import type { ResourceType } from '../schema/resource-types';
+import { resolveAttributePath, splitUrn } from '../schema/resource-types';
 
 /** One entry of `attributes` / `excludedAttributes`, resolved to where it sits in a representation. */
 interface Selector {

@@ -1,7 +1,7 @@
 import type { GroupRecord, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { schemasOf } from './resource-body';
-import type { ResourceType } from './resource-types';
+import type { ResourceType } from '../schema/resource-types';
 
 export function etagOf(version: number): string {
   return `W/"${version}"`;

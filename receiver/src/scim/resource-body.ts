@@ -1,8 +1,8 @@
 import type { JsonObject } from './attribute-values';
 import { isPlainObject, normalizeAttributes } from './attribute-values';
 import { invalidSyntax, invalidValue } from './errors';
-import type { ResourceType } from './resource-types';
-import { COMMON_ATTRIBUTES, findExtension, isToleratedUrn } from './resource-types';
+import type { ResourceType } from '../schema/resource-types';
+import { COMMON_ATTRIBUTES, findExtension, isToleratedUrn } from '../schema/resource-types';
 
 /** The attributes of a resource as stored: core attributes at top level, extensions under their URN. */
 export type ResourceData = JsonObject;

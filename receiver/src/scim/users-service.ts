@@ -1,7 +1,7 @@
-import { QueryBudgetExceededError, UniqueViolationError, VersionMismatchError } from '../store/errors';
+import { QueryBudgetExceededError, UniqueViolationError, UnsupportedQueryError, VersionMismatchError } from '../store/errors';
 import type { ScimStore, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
-import { ScimError, notFound, tooMany, uniqueness } from './errors';
+import { ScimError, invalidFilter, notFound, tooMany, uniqueness } from './errors';
 import type { PagingLimits } from './list-request';
 import type { ValueLimits } from './limits';
 import { checkValueLimits } from './value-limits';
@@ -12,8 +12,8 @@ import { renderUser } from './representation';
 import type { ParsedResource, UndeclaredAttribute, UnknownUrn } from './resource-body';
 import { parseResourceBody } from './resource-body';
 import { describeUserChange } from './activity-summaries';
-import type { SchemaCatalog } from './resource-types';
-import { LIST_RESPONSE } from './urns';
+import type { SchemaCatalog } from '../schema/resource-types';
+import { LIST_RESPONSE } from '../schema/urns';
 
 export interface ResourceResult {
   readonly resource: JsonObject;
@@ -58,6 +58,7 @@ export function translateStoreError(error: unknown): unknown {
   if (error instanceof VersionMismatchError) {
     return new ScimError(412, `The resource changed; its current version is W/"${error.current}".`);
   }
+  if (error instanceof UnsupportedQueryError) return invalidFilter(error.detail);
   if (error instanceof QueryBudgetExceededError) {
     return tooMany(
       `The filter or sort took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; narrow it, e.g. with userName eq "…".`,

@@ -2,10 +2,10 @@ import type { JsonObject } from './attribute-values';
 import { isPlainObject } from './attribute-values';
 import { invalidValue } from './errors';
 import type { ValueLimits } from './limits';
-import type { ResourceType } from './resource-types';
-import { COMMON_ATTRIBUTES, findExtension } from './resource-types';
-import type { AttributeDefinition } from './schema-definitions';
-import { findAttribute } from './schema-definitions';
+import type { ResourceType } from '../schema/resource-types';
+import { COMMON_ATTRIBUTES, findExtension } from '../schema/resource-types';
+import type { AttributeDefinition } from '../schema/schema-definitions';
+import { findAttribute } from '../schema/schema-definitions';
 
 /** Attributes Okta uses to identify and address a resource: held to the (smaller) identifier limit. */
 const IDENTIFIERS: ReadonlySet<string> = new Set(['userName', 'externalId', 'emails.value', 'displayName@Group']);

@@ -50,3 +50,15 @@ export class QueryBudgetExceededError extends Error {
     this.name = 'QueryBudgetExceededError';
   }
 }
+
+/**
+ * The resolved query asks for something this store cannot express (a sort on a multi-valued attribute, a
+ * value filter on a single-valued one, a null comparison with an ordering operator). The query layer maps
+ * it to SCIM 400 invalidFilter; the store stays free of protocol types.
+ */
+export class UnsupportedQueryError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'UnsupportedQueryError';
+  }
+}

@@ -1,6 +1,6 @@
 import type { AdminAccountStore, SessionStore } from './accounts';
 import type { DirectoryStore } from './browse';
-import type { ListQuery, Page } from './query';
+import type { ListQuery, Page } from '../schema/query';
 
 export type ResourceData = Record<string, unknown>;
 

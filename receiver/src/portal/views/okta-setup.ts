@@ -1,5 +1,5 @@
 import type { AttributeView } from '../../admin/attributes-service';
-import { ENTERPRISE_USER_SCHEMA } from '../../scim/urns';
+import { ENTERPRISE_USER_SCHEMA } from '../../schema/urns';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';

@@ -1,10 +1,10 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
-import { invalidFilter } from '../../scim/errors';
-import type { AttributeRef } from '../../scim/resource-types';
-import { leafOf } from '../../scim/resource-types';
-import type { AttributeDefinition } from '../../scim/schema-definitions';
-import type { CompareOperator, ResolvedFilter, SortSpec } from '../query';
+import type { AttributeRef } from '../../schema/resource-types';
+import { leafOf } from '../../schema/resource-types';
+import type { AttributeDefinition } from '../../schema/schema-definitions';
+import type { CompareOperator, ResolvedFilter, SortSpec } from '../../schema/query';
+import { UnsupportedQueryError } from '../errors';
 import { foldText } from '../../text/fold';
 import type { SqlJsonDialect } from './dialect';
 
@@ -97,7 +97,7 @@ export class FilterCompiler {
         expr = sql.lit(location.value);
         break;
       case 'relation':
-        throw invalidFilter(`Cannot sort by '${sort.attr.attribute.name}'.`);
+        throw new UnsupportedQueryError(`Cannot sort by '${sort.attr.attribute.name}'.`);
       case 'json': {
         preLowered = isCaseInsensitiveString(leaf);
         const column = preLowered ? this.mapping.foldedDataColumn : this.mapping.dataColumn;
@@ -143,7 +143,7 @@ export class FilterCompiler {
         this.compileIn(inner, { kind: 'json', element, folded }),
       );
     }
-    throw invalidFilter(`'${ref.attribute.name}' is not a multi-valued attribute; it cannot take a value filter.`);
+    throw new UnsupportedQueryError(`'${ref.attribute.name}' is not a multi-valued attribute; it cannot take a value filter.`);
   }
 
   /**
@@ -186,7 +186,7 @@ export class FilterCompiler {
   private relationValue(sub: (name: string) => Expr | undefined, subName: string | undefined): Expr {
     const name = subName ?? 'value';
     const expr = sub(name);
-    if (!expr) throw invalidFilter(`Cannot filter on sub-attribute '${name}'.`);
+    if (!expr) throw new UnsupportedQueryError(`Cannot filter on sub-attribute '${name}'.`);
     return expr;
   }
 
@@ -195,7 +195,7 @@ export class FilterCompiler {
     if (value === null) {
       if (op === 'eq') return sql<SqlBool>`(${raw} IS NULL)`;
       if (op === 'ne') return sql<SqlBool>`(${raw} IS NOT NULL)`;
-      throw invalidFilter(`Operator '${op}' cannot compare with null.`);
+      throw new UnsupportedQueryError(`Operator '${op}' cannot compare with null.`);
     }
     // ne is "not eq": an absent attribute is "not equal" (the null-safe eq below is false, never NULL).
     if (op === 'ne') return sql<SqlBool>`(NOT ${this.comparison(operand, leaf, 'eq', value)})`;

@@ -3,7 +3,7 @@ import type { Kysely, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from '../errors';
-import type { ListQuery, Page } from '../query';
+import type { ListQuery, Page } from '../../schema/query';
 import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
 import type { SqlStoreDialect } from './dialect';
 import type { ResourceTableMapping } from './filter-compiler';

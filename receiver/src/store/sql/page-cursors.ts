@@ -1,4 +1,4 @@
-import type { ListQuery, ResolvedFilter } from '../query';
+import type { ListQuery, ResolvedFilter } from '../../schema/query';
 import type { BoundedRows } from './shared';
 import { totalOf } from './shared';
 

@@ -1,7 +1,7 @@
 import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import { foldText } from '../../text/fold';
-import type { AttributeRef } from '../../scim/resource-types';
-import type { ListQuery } from '../query';
+import type { AttributeRef } from '../../schema/resource-types';
+import type { ListQuery } from '../../schema/query';
 import type { ActivityInput } from '../types';
 import type { AttributeLocation } from './filter-compiler';
 import type { Tables } from './tables';

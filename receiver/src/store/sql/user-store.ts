@@ -3,7 +3,7 @@ import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import { UniqueViolationError, VersionMismatchError } from '../errors';
-import type { ListQuery, Page } from '../query';
+import type { ListQuery, Page } from '../../schema/query';
 import type {
   ActivityInput,
   CreateUserEffects,

@@ -1,4 +1,4 @@
-import type { AttributeRef } from '../scim/resource-types';
+import type { AttributeRef } from './resource-types';
 
 export type CompareOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
 

@@ -53,11 +53,6 @@ export const GROUP_RESOURCE_TYPE: ResourceType = {
   toleratedUrns: [OKTA_GROUP_EXTENSION],
 };
 
-export const staticSchemaCatalog: SchemaCatalog = {
-  resourceType: (kind) => (kind === 'User' ? USER_RESOURCE_TYPE : GROUP_RESOURCE_TYPE),
-  resourceTypes: () => [USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE],
-};
-
 /** A resolved reference to an attribute (and optionally one of its sub-attributes) of a resource type. */
 export interface AttributeRef {
   /** URN of the schema that defines the attribute (the core schema for common attributes). */
@@ -70,11 +65,6 @@ export interface AttributeRef {
 
 export function leafOf(ref: AttributeRef): AttributeDefinition {
   return ref.subAttribute ?? ref.attribute;
-}
-
-/** The canonical dotted name, e.g. `name.givenName` (without URN). */
-export function refName(ref: AttributeRef): string {
-  return ref.subAttribute ? `${ref.attribute.name}.${ref.subAttribute.name}` : ref.attribute.name;
 }
 
 export function allSchemas(type: ResourceType): SchemaDefinition[] {
