@@ -16,13 +16,14 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldedJson, userSearchText } from '../../receiver/src/store/sql/shared';
 import { openSqliteStore } from '../../receiver/src/store/sqlite/open-sqlite-store';
+import { systemClock } from '../../receiver/src/time/clock';
 import { foldText } from '../../receiver/src/text/fold';
 
 const ROOT = resolve(__dirname, '../..');
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 
 async function seed(file: string): Promise<void> {
-  await (await openSqliteStore({ file })).close(); // migrations
+  await (await openSqliteStore({ file, clock: systemClock })).close(); // migrations
   const db = new Database(file);
   const insert = db.prepare(`INSERT INTO scim_users (id, user_name, user_name_lower, external_id, display_name, active, data, data_folded, created, last_modified, version, search_text)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`);

@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldedJson } from '../../receiver/src/store/sql/shared';
 import { openSqliteStore } from '../../receiver/src/store/sqlite/open-sqlite-store';
+import { systemClock } from '../../receiver/src/time/clock';
 import { foldText } from '../../receiver/src/text/fold';
 
 const ROOT = resolve(__dirname, '../..');
@@ -68,7 +69,7 @@ function request(port: number, method: string, path: string, body?: unknown, hea
 
 /** Seeds users (and one group of GROUP_MEMBERS) with one transaction of plain INSERTs: minutes faster than POSTs. */
 async function seed(file: string): Promise<string> {
-  const store = await openSqliteStore({ file, synchronous: 'NORMAL' });
+  const store = await openSqliteStore({ file, synchronous: 'NORMAL', clock: systemClock });
   await store.close();
   const db = new Database(file);
   const insert = db.prepare(`INSERT INTO scim_users (id, user_name, user_name_lower, external_id, display_name, active, data, data_folded, created, last_modified, version)

@@ -26,6 +26,8 @@ import type { Settings } from './settings';
 import { openStore } from './store/open-store';
 import { redactedUrl } from './store/postgres/connection-options';
 import type { ChangeTopic, CredentialKind, ScimStore } from './store/types';
+import type { Clock } from './time/clock';
+import { isoTime, systemClock } from './time/clock';
 
 export interface RunningReceiver {
   readonly app: FastifyInstance;
@@ -84,10 +86,10 @@ const PRUNE_INTERVAL_MS = 6 * 3_600_000;
  * Keeps the activity log to its retention: now, then every six hours. With several replicas the run
  * happens on one of them per period (store.jobs). Returns the timer, if any.
  */
-function pruner(store: ScimStore, retentionDays: number, logger: Logger): NodeJS.Timeout | undefined {
+function pruner(store: ScimStore, retentionDays: number, clock: Clock, logger: Logger): NodeJS.Timeout | undefined {
   if (retentionDays === 0) return undefined;
   const prune = async () => {
-    const before = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+    const before = isoTime(clock, -retentionDays * 86_400_000);
     const deleted = await store.activity.prune(before);
     logger.info({ deleted, before }, 'activity retention ran');
   };
@@ -113,18 +115,27 @@ function followChanges(store: ScimStore, reloaders: Record<ChangeTopic, () => Pr
   });
 }
 
+export interface StartOptions {
+  /** Where the start-up lines go (URLs, secrets shown once). */
+  readonly print: (line: string) => void;
+  readonly logger?: Logger;
+  /** The receiver's one clock, handed to everything that reads the time (default: the system clock; tests pass one they move). */
+  readonly clock?: Clock;
+}
+
 export async function startReceiver(
   settings: Settings,
-  output: { print: (line: string) => void; logger?: Logger } = { print: (line) => process.stdout.write(`${line}\n`) },
+  output: StartOptions = { print: (line) => process.stdout.write(`${line}\n`) },
 ): Promise<RunningReceiver> {
   const logger = output.logger ?? createLogger(settings.logLevel);
+  const clock = output.clock ?? systemClock;
   // Read the configuration file before touching the database: a bad file changes nothing.
   const receiverConfig = settings.receiverConfigFile
     ? loadReceiverConfig(settings.receiverConfigFile)
     : settings.receiverConfigJson
       ? parseReceiverConfig(settings.receiverConfigJson, 'RECEIVER_CONFIG_JSON')
       : undefined;
-  const store = await openStore(settings, logger.child({ component: 'store' }));
+  const store = await openStore(settings, clock, logger.child({ component: 'store' }));
   let mailer: Mailer | undefined;
   try {
     const catalog = new DynamicSchemaCatalog(settings.extensionUrn);
@@ -138,8 +149,8 @@ export async function startReceiver(
 
     const scimBootstrap = await bootstrapCredential(store, 'scim', settings.tokenHashes);
     const adminBootstrap = await bootstrapCredential(store, 'admin', settings.adminKeyHashes);
-    const verifier = new TokenVerifier(store.tokens, 'scim', settings.tokenHashes);
-    const adminVerifier = new TokenVerifier(store.tokens, 'admin', settings.adminKeyHashes);
+    const verifier = new TokenVerifier(store.tokens, 'scim', settings.tokenHashes, clock);
+    const adminVerifier = new TokenVerifier(store.tokens, 'admin', settings.adminKeyHashes, clock);
     await verifier.reload();
     await adminVerifier.reload();
     const stopFollowing = followChanges(
@@ -166,17 +177,18 @@ export async function startReceiver(
             linkTtlSeconds: settings.invitationLinkTtlSeconds,
           },
           logger.child({ component: 'invitations' }),
+          clock,
         )
       : undefined;
-    const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake());
+    const invitations = new InvitationsService(store, mailer !== undefined, () => worker?.wake(), clock);
     const tokens = new TokensService(store, verifier, settings.tokenHashes);
     const directory = new DirectoryService(store, catalog, tokens, invitations, settings.limits);
     const activity = new ActivityService(store);
     const diagnostics = new DiagnosticsService(store, catalog, tokens, invitations, mailer !== undefined);
-    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
-    const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds });
+    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds }, clock);
+    const sessions = new SessionsService(store, { idleSeconds: settings.portalSessionIdleSeconds, absoluteSeconds: settings.portalSessionMaxSeconds }, clock);
     const portalBootstrap = await accounts.bootstrap(settings.portalAdminUsername);
-    const oidc = settings.oidc ? new OidcService(settings.oidc, store, sessions) : undefined;
+    const oidc = settings.oidc ? new OidcService(settings.oidc, store, sessions, clock) : undefined;
 
     const policy: ProvisioningPolicy = {
       invitationAddress: (data) => (provisioningSettings.current.autoInvite ? invitationTarget(data) : undefined),
@@ -252,7 +264,7 @@ export async function startReceiver(
     });
     await app.listen({ port: settings.port, host: settings.host });
     worker?.start();
-    const pruneActivity = pruner(store, settings.activityRetentionDays, logger);
+    const pruneActivity = pruner(store, settings.activityRetentionDays, clock, logger);
     const pruneSessions = setInterval(() => {
       sessions.prune().catch((error: unknown) => logger.error({ err: error }, 'pruning portal sessions failed'));
     }, 600_000);

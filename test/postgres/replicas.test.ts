@@ -5,6 +5,7 @@
  */
 import { Client } from 'pg';
 import { postgresMigrations } from '../../receiver/src/store/postgres/migrations';
+import { systemClock } from '../../receiver/src/time/clock';
 import { oktaUser, patchOp } from '../receiver/support/harness';
 import { createTestDatabase, dropTestDatabase } from '../receiver/support/postgres';
 import { SmtpSink } from '../receiver/support/smtp';
@@ -38,7 +39,7 @@ describe('two replicas on one database', () => {
   });
 
   it('both migrated the same database once and serve the same data', async () => {
-    const declared = Object.keys(await postgresMigrations.getMigrations()).sort();
+    const declared = Object.keys(await postgresMigrations(systemClock).getMigrations()).sort();
     expect((await sql<{ name: string }>(url, 'SELECT name FROM kysely_migration ORDER BY name')).map((m) => m.name)).toEqual(declared);
     // The first-start portal account exists once, and only the replica that created it printed its password.
     expect(await sql(url, 'SELECT username FROM admin_accounts')).toEqual([{ username: 'admin' }]);

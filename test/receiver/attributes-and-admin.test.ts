@@ -3,6 +3,7 @@
  * activity log, through HTTP against a real SQLite file.
  */
 import { TOKEN, ADMIN_KEY, CUSTOM_URN, ENTERPRISE_URN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
+import { TestClock } from './support/test-clock';
 
 let r: TestReceiver;
 beforeAll(async () => {
@@ -315,17 +316,18 @@ describe('users, groups and activity through the admin API', () => {
 
 describe('activity retention', () => {
   it('prunes entries older than the cut and keeps the newer ones', async () => {
-    const local = await TestReceiver.start({ ACTIVITY_RETENTION_DAYS: '30' });
+    const clock = new TestClock();
+    const local = await TestReceiver.start({ ACTIVITY_RETENTION_DAYS: '30' }, { clock });
     try {
       await local.createUser('old.entry@example.com');
-      const cut = new Date(Date.now() + 5).toISOString();
-      await new Promise((r) => setTimeout(r, 10));
+      const cut = clock.iso(5);
+      clock.advance(10);
       await local.createUser('new.entry@example.com');
       expect(await local.store.activity.prune(new Date(0).toISOString())).toBe(0);
       expect(await local.store.activity.prune(cut)).toBeGreaterThanOrEqual(1);
       const summaries = (await local.api('GET', '/activity')).body.items.map((a: { summary: string }) => a.summary);
       expect(summaries).toEqual(['Created new.entry@example.com']);
-      expect(await local.store.activity.prune(new Date(Date.now() + 60_000).toISOString())).toBe(1);
+      expect(await local.store.activity.prune(clock.iso(60_000))).toBe(1);
       expect((await local.api('GET', '/activity')).body.items).toEqual([]);
     } finally {
       await local.stop();

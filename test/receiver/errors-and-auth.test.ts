@@ -242,7 +242,7 @@ describe('faults and observability', () => {
         callback();
       },
     });
-    const local = await TestReceiver.start({}, pino({ level: 'info' }, sink));
+    const local = await TestReceiver.start({}, { logger: pino({ level: 'info' }, sink) });
     try {
       expect((await local.request('GET', `${local.receiver.url}/readyz`, { token: null })).status).toBe(200);
       await local.store.close(); // the database goes away under a running server
@@ -268,7 +268,7 @@ describe('faults and observability', () => {
         callback();
       },
     });
-    const local = await TestReceiver.start({}, pino({ level: 'trace' }, sink));
+    const local = await TestReceiver.start({}, { logger: pino({ level: 'trace' }, sink) });
     try {
       await local.post('/Users', oktaUser('logged@example.com', { password: 'Sup3r-Secret-Pw' }));
       await local.get('/Users', { token: 'wrong-token-value-123' });

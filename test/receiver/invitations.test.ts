@@ -1,4 +1,7 @@
-/** Automatic and manual e-mail invitations, delivered to a real SMTP server process. */
+/**
+ * Automatic and manual e-mail invitations, delivered to a real SMTP server process. Link expiry, retry
+ * backoff and giving up are time-driven: clock.test.ts moves the receiver's clock for them.
+ */
 import { TestReceiver, oktaUser, patchOp } from './support/harness';
 import type { ReceivedMail } from './support/smtp';
 import { SmtpSink, waitFor } from './support/smtp';
@@ -119,70 +122,6 @@ describe('with an SMTP server', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.field).toBe('emails');
   });
-});
-
-it('retries after an SMTP failure with backoff and records the error', async () => {
-  const sink = await SmtpSink.start({ SMTP_SINK_FAIL_FIRST: '1' });
-  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '1000', INVITATION_POLL_MS: '100' });
-  try {
-    await r.api('PUT', '/settings', { autoInvite: true });
-    const user = await r.createUser('flaky.relay@example.com');
-    // Captured while it is observed: the retry follows a second later, so reading it again could race.
-    let failed: any;
-    await waitFor(
-      async () => {
-        failed = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
-        return failed?.attempts >= 1;
-      },
-      10_000,
-      'the failed attempt',
-    );
-    expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(failed.lastError).toMatch(/451|Temporary relay failure/);
-    await waitFor(() => sink.messages.length === 1, 10_000, 'the retried e-mail');
-    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'sent', 10_000, 'status sent');
-    const sent = (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0];
-    expect(sent).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(sent.lastError).toBeUndefined();
-  } finally {
-    await r.stop();
-    await sink.stop();
-  }
-});
-
-it('gives up after INVITATION_MAX_ATTEMPTS and says so', async () => {
-  const sink = await SmtpSink.start({ SMTP_SINK_FAIL_FIRST: '100' });
-  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_RETRY_BASE_MS: '100', INVITATION_POLL_MS: '50', INVITATION_MAX_ATTEMPTS: '2' });
-  try {
-    await r.api('PUT', '/settings', { autoInvite: true });
-    const user = await r.createUser('never.delivered@example.com');
-    await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'failed', 10_000, 'status failed');
-    expect((await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]).toMatchObject({ status: 'failed', attempts: 2 });
-    expect((await r.api('GET', '/diagnostics')).body.invitations).toMatchObject({ failed: 1, smtpConfigured: true });
-  } finally {
-    await r.stop();
-    await sink.stop();
-  }
-});
-
-it('refuses an expired link with 410 and does not enrol', async () => {
-  const sink = await SmtpSink.start();
-  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_LINK_TTL_SECONDS: '1', INVITATION_POLL_MS: '60000' });
-  try {
-    await r.api('PUT', '/settings', { autoInvite: true });
-    const user = await r.createUser('slow.reader@example.com');
-    await waitFor(() => sink.messages.length === 1, 10_000, 'the invitation');
-    const url = linkIn(sink.messages[0]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 1_200));
-    const expired = await form(url, 'POST');
-    expect(expired.status).toBe(410);
-    expect(expired.text).toContain('expired');
-    expect((await form(url, 'GET')).status).toBe(410);
-    expect((await r.api('GET', `/users/${user.id}`)).body.enrolled).toBe(false);
-  } finally {
-    await r.stop();
-    await sink.stop();
-  }
 });
 
 it('without SMTP, keeps invitations pending and says why', async () => {

@@ -13,7 +13,7 @@ it('a full run (tokens, admin key, invitation link visited, token-bearing querie
     },
   });
   const sink = await SmtpSink.start();
-  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_POLL_MS: '60000' }, pino({ level: 'trace' }, capture));
+  const r = await TestReceiver.start({ SMTP_URL: sink.url, INVITATION_POLL_MS: '60000' }, { logger: pino({ level: 'trace' }, capture) });
   const secrets = [TOKEN, ADMIN_KEY, 'Sup3r-Secret-Pw'];
   try {
     const generated = await r.api('POST', '/tokens', { label: 'rotation' });

@@ -3,6 +3,8 @@ import { generatePassword, hashPassword, verifyPassword, DUMMY_HASH_PROMISE } fr
 import type { AdminAccountRecord } from '../store/accounts';
 import { UniqueViolationError } from '../store/errors';
 import type { ScimStore } from '../store/types';
+import type { Clock } from '../time/clock';
+import { isoAt } from '../time/clock';
 import { AdminError, conflict, notFoundError } from './errors';
 import { parse } from './validation';
 
@@ -35,7 +37,7 @@ export class AccountsService {
   constructor(
     private readonly store: ScimStore,
     private readonly throttle: ThrottleOptions,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   list(): Promise<AdminAccountRecord[]> {
@@ -80,7 +82,7 @@ export class AccountsService {
 
   async signIn(username: string, password: string, address: string): Promise<SignInOutcome> {
     const key = `${username.trim().toLowerCase()}\u0000${address}`;
-    const now = this.clock();
+    const now = this.clock.now();
     const entry = this.failures.get(key);
     if (entry?.lockedUntil !== undefined && entry.lockedUntil > now) {
       return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil((entry.lockedUntil - now) / 1000) };
@@ -95,7 +97,7 @@ export class AccountsService {
       return { ok: false, reason: 'invalid' };
     }
     this.failures.delete(key);
-    await this.store.adminAccounts.recordLogin(account.id, new Date(now).toISOString());
+    await this.store.adminAccounts.recordLogin(account.id, isoAt(now));
     return { ok: true, account };
   }
 

@@ -1,6 +1,8 @@
 import { sha256Hex } from '../auth/tokens';
 import { isPlainObject } from '../scim/attribute-values';
 import type { InvitationRecord, ScimStore } from '../store/types';
+import type { Clock } from '../time/clock';
+import { isoTime } from '../time/clock';
 import { checkRecipient, describeRefused } from '../mail/recipient';
 import { badRequest, notFoundError } from './errors';
 
@@ -34,6 +36,7 @@ export class InvitationsService {
     private readonly store: ScimStore,
     private readonly smtpConfigured: boolean,
     private readonly wake: () => void,
+    private readonly clock: Clock,
   ) {}
 
   view(record: InvitationRecord): InvitationView {
@@ -69,14 +72,14 @@ export class InvitationsService {
     const invitation = await this.store.invitations.findByToken(sha256Hex(token));
     if (!invitation) return { outcome: 'unknown' };
     if (invitation.acceptedAt) return { outcome: 'used', invitation };
-    if (invitation.expiresAt && invitation.expiresAt < new Date().toISOString()) return { outcome: 'expired', invitation };
+    if (invitation.expiresAt && invitation.expiresAt < isoTime(this.clock)) return { outcome: 'expired', invitation };
     return { outcome: 'accepted', invitation };
   }
 
   async accept(token: string): Promise<{ outcome: AcceptOutcome; invitation?: InvitationRecord }> {
     const checked = await this.check(token);
     if (checked.outcome !== 'accepted' || !checked.invitation) return checked;
-    const accepted = await this.store.invitations.accept(checked.invitation.id, new Date().toISOString());
+    const accepted = await this.store.invitations.accept(checked.invitation.id, isoTime(this.clock));
     return accepted ? checked : { outcome: 'used', invitation: checked.invitation };
   }
 }

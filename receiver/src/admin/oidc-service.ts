@@ -3,6 +3,7 @@ import type { JWTPayload } from 'jose';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { OidcSettings } from '../settings';
 import type { ScimStore } from '../store/types';
+import type { Clock } from '../time/clock';
 import type { OpenedSession, SessionsService } from './sessions-service';
 
 /** Why a sign-in with Okta did not open a session; each has its own message in the portal. */
@@ -80,7 +81,7 @@ export class OidcService {
     private readonly settings: OidcSettings,
     private readonly store: ScimStore,
     private readonly sessions: SessionsService,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   get redirectUrl(): string {
@@ -152,7 +153,7 @@ export class OidcService {
   }
 
   private async discover(): Promise<Discovery> {
-    if (this.discovery && this.clock() - this.discovery.at < DISCOVERY_TTL_MS) return this.discovery.value;
+    if (this.discovery && this.clock.now() - this.discovery.at < DISCOVERY_TTL_MS) return this.discovery.value;
     const where = `${this.settings.issuer}/.well-known/openid-configuration`;
     const body = await this.fetchJson(where, {});
     const value = body as Partial<Discovery>;
@@ -160,7 +161,7 @@ export class OidcService {
     if (value.issuer !== this.settings.issuer || !urls.every((u) => typeof u === 'string' && /^https?:\/\//.test(u))) {
       throw new OidcError('provider', `${where} does not describe issuer ${this.settings.issuer}`);
     }
-    this.discovery = { value: value as Discovery, at: this.clock() };
+    this.discovery = { value: value as Discovery, at: this.clock.now() };
     return this.discovery.value;
   }
 
@@ -193,9 +194,9 @@ export class OidcService {
         algorithms: listed && listed.length > 0 ? listed : ASYMMETRIC,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'iat', 'exp', 'nonce'],
-        currentDate: new Date(this.clock()),
+        currentDate: new Date(this.clock.now()),
       });
-      if (typeof payload.iat === 'number' && payload.iat > this.clock() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new OidcError('token', 'ID token issued in the future');
+      if (typeof payload.iat === 'number' && payload.iat > this.clock.now() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new OidcError('token', 'ID token issued in the future');
       if (typeof payload.nonce !== 'string' || !sameText(payload.nonce, nonce)) throw new OidcError('token', 'ID token nonce does not match');
       const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (audiences.length > 1 && payload.azp !== this.settings.clientId) throw new OidcError('token', 'ID token azp is not this client');

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SessionRecord } from '../store/accounts';
 import type { ScimStore } from '../store/types';
+import type { Clock } from '../time/clock';
+import { isoAt } from '../time/clock';
 
 export interface SessionLimits {
   /** A session unused for this long ends. */
@@ -24,20 +26,20 @@ export class SessionsService {
   constructor(
     private readonly store: ScimStore,
     readonly limits: SessionLimits,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: Clock,
   ) {}
 
   async open(principal: string, accountId?: string): Promise<OpenedSession> {
     const id = randomBytes(32).toString('base64url');
-    const now = this.clock();
+    const now = this.clock.now();
     const session: SessionRecord = {
       idSha256: digest(id),
       ...(accountId ? { accountId } : {}),
       principal,
       csrfToken: randomBytes(32).toString('base64url'),
-      created: new Date(now).toISOString(),
-      lastSeen: new Date(now).toISOString(),
-      expiresAt: new Date(now + this.limits.absoluteSeconds * 1000).toISOString(),
+      created: isoAt(now),
+      lastSeen: isoAt(now),
+      expiresAt: isoAt(now + this.limits.absoluteSeconds * 1000),
     };
     await this.store.sessions.create(session);
     return { id, session };
@@ -47,7 +49,7 @@ export class SessionsService {
     if (!id || id.length > 200) return { state: 'none' };
     const session = await this.store.sessions.get(digest(id));
     if (!session) return { state: 'none' };
-    const now = this.clock();
+    const now = this.clock.now();
     const idleDeadline = Date.parse(session.lastSeen) + this.limits.idleSeconds * 1000;
     if (Date.parse(session.expiresAt) <= now || idleDeadline <= now) {
       await this.store.sessions.delete(session.idSha256);
@@ -55,7 +57,7 @@ export class SessionsService {
     }
     // Recording activity at most every tenth of the idle window keeps reads from writing on every page.
     if (now - Date.parse(session.lastSeen) >= Math.min(60_000, (this.limits.idleSeconds * 1000) / 10)) {
-      await this.store.sessions.touch(session.idSha256, new Date(now).toISOString());
+      await this.store.sessions.touch(session.idSha256, isoAt(now));
     }
     return { state: 'valid', session };
   }
@@ -66,8 +68,8 @@ export class SessionsService {
 
   /** Removes expired sessions (called periodically). */
   prune(): Promise<number> {
-    const now = this.clock();
-    return this.store.sessions.prune(new Date(now).toISOString(), new Date(now - this.limits.idleSeconds * 1000).toISOString());
+    const now = this.clock.now();
+    return this.store.sessions.prune(isoAt(now), isoAt(now - this.limits.idleSeconds * 1000));
   }
 
   static csrfMatches(session: SessionRecord, presented: unknown): boolean {

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CredentialKind, TokenStore } from '../store/types';
+import type { Clock } from '../time/clock';
+import { isoAt } from '../time/clock';
 
 export function sha256Hex(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -47,6 +49,7 @@ export class TokenVerifier {
     private readonly store: TokenStore,
     private readonly kind: CredentialKind,
     private readonly environmentHashes: readonly string[],
+    private readonly clock: Clock,
     /** Minimum interval between `lastUsed` writes per token, so auth does not write on every request. */
     private readonly touchIntervalMs = 60_000,
   ) {}
@@ -77,10 +80,10 @@ export class TokenVerifier {
   }
 
   private touch(id: string): void {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - (this.lastTouched.get(id) ?? 0) < this.touchIntervalMs) return;
     this.lastTouched.set(id, now);
-    this.store.touch(id, new Date(now).toISOString()).catch(() => {
+    this.store.touch(id, isoAt(now)).catch(() => {
       this.lastTouched.delete(id); // best effort: bookkeeping must never fail a request
     });
   }

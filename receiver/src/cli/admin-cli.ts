@@ -18,6 +18,7 @@ import { TokenVerifier, generateTokenSecret, sha256Hex } from '../auth/tokens';
 import type { Settings } from '../settings';
 import { SettingsError, loadSettings } from '../settings';
 import { openStore } from '../store/open-store';
+import { systemClock } from '../time/clock';
 
 const USAGE = `usage: npm run admin -- <command>
   create-admin <username>     create a portal account (prints a generated password once)
@@ -43,10 +44,10 @@ async function run(args: readonly string[], print: (line: string) => void): Prom
     return command ? 0 : 2;
   }
   const settings = loadSettings();
-  const store = await openStore(settings);
+  const store = await openStore(settings, systemClock);
   try {
-    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds });
-    const tokens = new TokensService(store, new TokenVerifier(store.tokens, 'scim', settings.tokenHashes), settings.tokenHashes);
+    const accounts = new AccountsService(store, { maxAttempts: settings.portalLoginMaxAttempts, lockSeconds: settings.portalLoginLockSeconds }, systemClock);
+    const tokens = new TokensService(store, new TokenVerifier(store.tokens, 'scim', settings.tokenHashes, systemClock), settings.tokenHashes);
     switch (command) {
       case 'create-admin':
       case 'reset-admin': {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { sha256Hex } from '../auth/tokens';
 import type { InvitationRecord, InvitationStore } from '../store/types';
+import type { Clock } from '../time/clock';
+import { isoAt, isoTime } from '../time/clock';
 import { invitationEmail } from './invitation-email';
 import { checkRecipient, describeRefused } from './recipient';
 import type { Mailer } from './mailer';
@@ -31,6 +33,8 @@ export class InvitationWorker {
     private readonly mailer: Mailer,
     private readonly options: InvitationWorkerOptions,
     private readonly logger: Logger,
+    /** Due times, backoff and link expiry are read from it; the poll timer only decides when to look. */
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -71,16 +75,16 @@ export class InvitationWorker {
   async runOnce(): Promise<number> {
     let sent = 0;
     while (!this.stopped) {
-      const now = Date.now();
+      const now = this.clock.now();
       // The lease outlasts an SMTP timeout; a crash mid-send retries once it ends.
-      const due = await this.store.claimDue(new Date(now).toISOString(), new Date(now + 5 * 60_000).toISOString(), 20);
+      const due = await this.store.claimDue(isoAt(now), isoAt(now + 5 * 60_000), 20);
       if (due.length === 0) return sent;
       for (const [index, invitation] of due.entries()) {
         if (this.stopped) {
           // Shutting down: what is not being sent goes back to the outbox now, not after the lease.
           await this.store.release(
             due.slice(index).map((i) => ({ id: i.id, claimedUntil: i.nextAttemptAt })),
-            new Date().toISOString(),
+            isoTime(this.clock),
           );
           return sent;
         }
@@ -98,11 +102,11 @@ export class InvitationWorker {
     if (!recipient.ok) {
       const reason = describeRefused(invitation.email, recipient.reason);
       this.logger.warn({ invitation: invitation.id }, 'invitation refused: invalid recipient');
-      await this.store.markAttemptFailed(invitation.id, claimedUntil, reason, new Date().toISOString(), true);
+      await this.store.markAttemptFailed(invitation.id, claimedUntil, reason, isoTime(this.clock), true);
       return false;
     }
     const token = `inv_${randomBytes(32).toString('base64url')}`;
-    const expiresAt = new Date(Date.now() + this.options.linkTtlSeconds * 1000).toISOString();
+    const expiresAt = isoTime(this.clock, this.options.linkTtlSeconds * 1000);
     const link = `${this.options.publicUrl}/invite/${token}`;
     try {
       await this.mailer.send(invitationEmail(recipient.address, invitation.userName, link, expiresAt));
@@ -112,10 +116,10 @@ export class InvitationWorker {
       const delay = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), 3_600_000);
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ invitation: invitation.id, attempts, giveUp, error: message }, 'invitation e-mail failed');
-      await this.store.markAttemptFailed(invitation.id, claimedUntil, message, new Date(Date.now() + delay).toISOString(), giveUp);
+      await this.store.markAttemptFailed(invitation.id, claimedUntil, message, isoTime(this.clock, delay), giveUp);
       return false;
     }
-    if (!(await this.store.markSent(invitation.id, claimedUntil, sha256Hex(token), new Date().toISOString(), expiresAt))) {
+    if (!(await this.store.markSent(invitation.id, claimedUntil, sha256Hex(token), isoTime(this.clock), expiresAt))) {
       // An admin re-invited while this e-mail was on its way: the newer invitation wins, this link never works.
       this.logger.info({ invitation: invitation.id }, 'invitation superseded while it was being sent; its link is void');
       return false;

@@ -1,11 +1,15 @@
 import type { Logger } from 'pino';
 import type { Settings } from '../settings';
+import type { Clock } from '../time/clock';
 import { openPostgresStore } from './postgres/open-postgres-store';
 import { openSqliteStore } from './sqlite/open-sqlite-store';
 import type { ScimStore } from './types';
 
-/** The one place the store is chosen: PostgreSQL when DATABASE_URL is set, the SQLite file otherwise. */
-export async function openStore(settings: Settings, logger?: Logger): Promise<ScimStore> {
+/**
+ * The one place the store is chosen: PostgreSQL when DATABASE_URL is set, the SQLite file otherwise.
+ * `clock` stamps every write (the caller's one clock: server.ts builds it for the receiver).
+ */
+export async function openStore(settings: Settings, clock: Clock, logger?: Logger): Promise<ScimStore> {
   const database = settings.database;
   if (database) {
     return openPostgresStore({
@@ -16,7 +20,8 @@ export async function openStore(settings: Settings, logger?: Logger): Promise<Sc
       statementTimeoutMs: database.statementTimeoutMs,
       connectTimeoutMs: database.connectTimeoutMs,
       ...(logger ? { logger } : {}),
+      clock,
     });
   }
-  return openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs });
+  return openSqliteStore({ file: settings.sqliteFile, synchronous: settings.sqliteSynchronous, busyTimeoutMs: settings.sqliteBusyTimeoutMs, clock });
 }

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { openPostgresStore } from '../store/postgres/open-postgres-store';
 import { clientConfig, redactedUrl } from '../store/postgres/connection-options';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store';
+import { systemClock } from '../time/clock';
 
 /** Parents before children (foreign keys); tables not listed (newer features) follow, by name. */
 const TABLE_ORDER = [
@@ -77,9 +78,9 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function migrateStore(options: MigrateOptions, print: (line: string) => void): Promise<TableCount[]> {
   // Both schemas at the latest migration (this receiver version's), so the columns line up.
-  await (await openSqliteStore({ file: options.from })).close();
+  await (await openSqliteStore({ file: options.from, clock: systemClock })).close();
   const connection = { url: options.to, statementTimeoutMs: 0, connectTimeoutMs: 10_000 };
-  await (await openPostgresStore({ ...connection, poolSize: 2 })).close();
+  await (await openPostgresStore({ ...connection, poolSize: 2, clock: systemClock })).close();
 
   const source = new Database(options.from, { readonly: true, fileMustExist: true });
   const target = new pg.Client(clientConfig(connection));

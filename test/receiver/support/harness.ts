@@ -6,6 +6,7 @@ import type { RunningReceiver } from '../../../receiver/src/server';
 import { createLogger, startReceiver } from '../../../receiver/src/server';
 import { loadSettings } from '../../../receiver/src/settings';
 import type { Logger } from 'pino';
+import type { Clock } from '../../../receiver/src/time/clock';
 import { createTestDatabase, dropTestDatabase, onPostgres } from './postgres';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -51,7 +52,9 @@ export class TestReceiver {
     readonly printed: readonly string[],
   ) {}
 
-  static async start(env: Record<string, string> = {}, logger: Logger = createLogger('silent')): Promise<TestReceiver> {
+  /** `clock`: the receiver's clock (a TestClock to move time; the system clock by default). */
+  static async start(env: Record<string, string> = {}, options: { logger?: Logger; clock?: Clock } = {}): Promise<TestReceiver> {
+    const logger = options.logger ?? createLogger('silent');
     const dir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'scim-test-'));
     const reused = env.DATA_DIR !== undefined ? databases.get(env.DATA_DIR) : undefined;
     const databaseUrl = onPostgres && env.DATABASE_URL === undefined ? (reused ?? (await createTestDatabase())) : undefined;
@@ -68,7 +71,7 @@ export class TestReceiver {
     });
     const printed: string[] = [];
     try {
-      const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger });
+      const receiver = await startReceiver(settings, { print: (line) => printed.push(line), logger, ...(options.clock ? { clock: options.clock } : {}) });
       return new TestReceiver(receiver, dir, `${receiver.url}/scim/v2`, databaseUrl, printed);
     } catch (error) {
       if (databaseUrl && !reused) {

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import type { Tables } from '../sql/tables';
 import type { JobCoordinator } from '../types';
 
@@ -8,7 +10,10 @@ import type { JobCoordinator } from '../types';
  * than waits), and the job_runs table so a replica whose timer fires just after another's run skips too.
  */
 export class PostgresJobs implements JobCoordinator {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async runExclusive(name: string, minIntervalMs: number, job: () => Promise<void>): Promise<boolean> {
     return this.db.connection().execute(async (conn) => {
@@ -18,9 +23,9 @@ export class PostgresJobs implements JobCoordinator {
       try {
         const last = await sql<{ last_run: string }>`SELECT last_run FROM job_runs WHERE name = ${name}`.execute(conn);
         const lastRun = last.rows[0] ? Date.parse(last.rows[0].last_run) : Number.NaN;
-        if (Date.now() - lastRun < minIntervalMs) return false;
+        if (this.clock.now() - lastRun < minIntervalMs) return false;
         await job();
-        const at = new Date().toISOString();
+        const at = isoTime(this.clock);
         await sql`INSERT INTO job_runs (name, last_run) VALUES (${name}, ${at})
           ON CONFLICT (name) DO UPDATE SET last_run = excluded.last_run`.execute(conn);
         return true;

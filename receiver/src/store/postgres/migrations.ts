@@ -1,5 +1,6 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
+import type { Clock } from '../../time/clock';
 import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
 
 /** The channel change notifications travel on; the payload is a ChangeTopic. */
@@ -12,7 +13,7 @@ export const CHANGE_CHANNEL = 'okta_scim_kit_changes';
  * Kysely's migrator runs these in one transaction under an advisory lock: replicas starting together
  * do not race.
  */
-const migrations: Record<string, Migration> = {
+const migrations = (clock: Clock): Record<string, Migration> => ({
   '0001_scim_core': {
     async up(db: Kysely<unknown>) {
       await sql`CREATE TABLE scim_users (
@@ -197,9 +198,9 @@ const migrations: Record<string, Migration> = {
       await sql`ALTER TABLE scim_groups ADD COLUMN data_folded text NOT NULL DEFAULT '{}'`.execute(db);
       // Rows written before the fold (a database of this branch's earlier builds): their folded keys
       // become foldText's (NFC) and their documents get a folded copy, as SQLite's 0003 does.
-      await refold(db, { table: 'scim_users', key: 'id', source: 'user_name', folded: 'user_name_lower', resourceType: 'User', what: 'userName' });
-      await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' });
-      await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' });
+      await refold(db, { table: 'scim_users', key: 'id', source: 'user_name', folded: 'user_name_lower', resourceType: 'User', what: 'userName' }, clock);
+      await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' }, clock);
+      await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' }, clock);
       await backfillFoldedData(db, 'scim_users');
       await backfillFoldedData(db, 'scim_groups');
     },
@@ -212,8 +213,9 @@ const migrations: Record<string, Migration> = {
       await backfillSearchText(db);
     },
   },
-};
+});
 
-export const postgresMigrations: MigrationProvider = {
-  getMigrations: async () => migrations,
-};
+/** The clock stamps what a migration records (the activity entries of a Unicode re-fold). */
+export const postgresMigrations = (clock: Clock): MigrationProvider => ({
+  getMigrations: async () => migrations(clock),
+});

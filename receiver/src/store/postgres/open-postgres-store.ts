@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { Clock } from '../../time/clock';
 import { SqlScimStore } from '../sql/sql-store';
 import type { Tables } from '../sql/tables';
 import { PostgresChangeFeed } from './change-feed';
@@ -17,6 +18,8 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
   readonly poolSize: number;
   /** Warnings about idle connections dropped by the server, notification reconnects. */
   readonly logger?: Logger;
+  /** What the store stamps on every write (the entry point's one clock). */
+  readonly clock: Clock;
 }
 
 /** The migrations' own lock key: replicas starting together migrate one after the other. */
@@ -31,7 +34,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: translatingPool(pool) }) });
   let feed: PostgresChangeFeed | undefined;
   try {
-    await migrate(db);
+    await migrate(db, options.clock);
     feed = new PostgresChangeFeed(config, db, options.logger);
     await feed.start();
   } catch (error) {
@@ -43,11 +46,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new SqlScimStore(
     db,
     postgresDialect,
+    options.clock,
     async () => {
       await openedFeed.close();
       await db.destroy();
     },
-    { changes: openedFeed, jobs: new PostgresJobs(db) },
+    { changes: openedFeed, jobs: new PostgresJobs(db, options.clock) },
   );
 }
 
@@ -56,7 +60,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * on a fresh database could both try. A session advisory lock around the whole run closes the gap; the
  * migrator runs on that same connection so a pool of any size cannot deadlock.
  */
-async function migrate(db: Kysely<Tables>): Promise<void> {
+async function migrate(db: Kysely<Tables>, clock: Clock): Promise<void> {
   await db.connection().execute(async (conn) => {
     const icu = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_collation WHERE collname = 'und-x-icu'`.execute(conn);
     if (Number(icu.rows[0]?.n) === 0) {
@@ -64,7 +68,7 @@ async function migrate(db: Kysely<Tables>): Promise<void> {
     }
     await sql`SELECT pg_advisory_lock(hashtext(${MIGRATION_LOCK}))`.execute(conn);
     try {
-      const { error } = await new Migrator({ db: conn, provider: postgresMigrations }).migrateToLatest();
+      const { error } = await new Migrator({ db: conn, provider: postgresMigrations(clock) }).migrateToLatest();
       if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
     } finally {
       await sql`SELECT pg_advisory_unlock(hashtext(${MIGRATION_LOCK}))`.execute(conn).catch(() => undefined);

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import type { AdminAccountRecord, AdminAccountStore, SessionRecord, SessionStore } from '../accounts';
 import { UniqueViolationError } from '../errors';
 import type { SqlStoreDialect } from './dialect';
-import { now } from './shared';
 import type { AdminAccountRow, AdminSessionRow, Tables } from './tables';
 
 export class SqlAdminAccountStore implements AdminAccountStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: SqlStoreDialect,
+    private readonly clock: Clock,
   ) {}
 
   async list(): Promise<AdminAccountRecord[]> {
@@ -27,7 +29,7 @@ export class SqlAdminAccountStore implements AdminAccountStore {
   }
 
   async create(username: string, passwordHash: string): Promise<AdminAccountRecord> {
-    const at = now();
+    const at = isoTime(this.clock);
     const row: AdminAccountRow = { id: randomUUID(), username, username_lower: username.toLowerCase(), password_hash: passwordHash, created: at, updated: at, last_login: null };
     try {
       await this.db.insertInto('admin_accounts').values(row).execute();
@@ -39,7 +41,7 @@ export class SqlAdminAccountStore implements AdminAccountStore {
   }
 
   async setPassword(id: string, passwordHash: string): Promise<boolean> {
-    const result = await this.db.updateTable('admin_accounts').set({ password_hash: passwordHash, updated: now() }).where('id', '=', id).executeTakeFirst();
+    const result = await this.db.updateTable('admin_accounts').set({ password_hash: passwordHash, updated: isoTime(this.clock) }).where('id', '=', id).executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 

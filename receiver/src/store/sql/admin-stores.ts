@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import { UniqueViolationError } from '../errors';
 import type {
   ActivityInput,
@@ -20,11 +22,14 @@ import type {
   UndeclaredAttributeRecord,
 } from '../types';
 import type { SqlStoreDialect } from './dialect';
-import { insertActivity, now } from './shared';
+import { insertActivity } from './shared';
 import type { AttributeDefinitionRow, Tables, TemplateRow } from './tables';
 
 export class SqlAttributeStore implements AttributeStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async list(): Promise<AttributeDefinitionRecord[]> {
     const rows = await this.db.selectFrom('attribute_definitions').selectAll().orderBy('name_lower').execute();
@@ -33,7 +38,7 @@ export class SqlAttributeStore implements AttributeStore {
 
   async upsert(definition: AttributeDefinitionInput, activity?: ActivityInput): Promise<AttributeDefinitionRecord> {
     return this.db.transaction().execute(async (trx) => {
-      const at = now();
+      const at = isoTime(this.clock);
       const existing = await trx.selectFrom('attribute_definitions').selectAll().where('name_lower', '=', definition.name.toLowerCase()).executeTakeFirst();
       const row: AttributeDefinitionRow = {
         name: definition.name,
@@ -57,7 +62,7 @@ export class SqlAttributeStore implements AttributeStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('attribute_definitions').where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity);
+      await insertActivity(trx, activity, isoTime(this.clock));
       return true;
     });
   }
@@ -77,7 +82,10 @@ function toAttribute(row: AttributeDefinitionRow): AttributeDefinitionRecord {
 }
 
 export class SqlSettingsStore implements SettingsStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async list(): Promise<SettingRecord[]> {
     const rows = await this.db.selectFrom('settings').selectAll().orderBy('key').execute();
@@ -86,7 +94,7 @@ export class SqlSettingsStore implements SettingsStore {
 
   async set(key: string, value: unknown, managed: boolean, activity?: ActivityInput): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const at = now();
+      const at = isoTime(this.clock);
       await trx
         .insertInto('settings')
         .values({ key, value: JSON.stringify(value), managed: managed ? 1 : 0, updated: at })
@@ -107,6 +115,7 @@ export class SqlTemplateStore implements TemplateStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: SqlStoreDialect,
+    private readonly clock: Clock,
   ) {}
 
   async list(): Promise<TemplateRecord[]> {
@@ -119,7 +128,7 @@ export class SqlTemplateStore implements TemplateStore {
   }
 
   async insert(template: { name: string; fields: Record<string, string> }, activity?: ActivityInput): Promise<TemplateRecord> {
-    const at = now();
+    const at = isoTime(this.clock);
     const row: TemplateRow = { id: randomUUID(), name: template.name, name_lower: foldText(template.name), fields: JSON.stringify(template.fields), created: at, updated: at };
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -135,7 +144,7 @@ export class SqlTemplateStore implements TemplateStore {
   async update(id: string, template: { name: string; fields: Record<string, string> }, activity?: ActivityInput): Promise<TemplateRecord | undefined> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const at = now();
+        const at = isoTime(this.clock);
         const result = await trx
           .updateTable('templates')
           .set({ name: template.name, name_lower: foldText(template.name), fields: JSON.stringify(template.fields), updated: at })
@@ -154,7 +163,7 @@ export class SqlTemplateStore implements TemplateStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('templates').where('id', '=', id).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity);
+      await insertActivity(trx, activity, isoTime(this.clock));
       return true;
     });
   }
@@ -169,10 +178,13 @@ function toTemplate(row: TemplateRow): TemplateRecord {
 }
 
 export class SqlActivityStore implements ActivityStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async append(entry: ActivityInput): Promise<void> {
-    await insertActivity(this.db, entry);
+    await insertActivity(this.db, entry, isoTime(this.clock));
   }
 
   async prune(before: string): Promise<number> {
@@ -202,10 +214,13 @@ export class SqlActivityStore implements ActivityStore {
 }
 
 export class SqlDiagnosticsStore implements DiagnosticsStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async recordUndeclared(urn: string, names: readonly string[], userName: string): Promise<void> {
-    const at = now();
+    const at = isoTime(this.clock);
     await this.db.transaction().execute(async (trx) => {
       for (const name of names) {
         await trx

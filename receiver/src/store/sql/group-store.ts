@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from '../errors';
 import type { ListQuery, Page } from '../../schema/query';
 import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
@@ -10,7 +12,7 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, now, text, withinBytes } from './shared';
+import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, text, withinBytes } from './shared';
 
 /** The size of one member in a representation: value, $ref, display and type. */
 const MEMBER_BYTES = 160;
@@ -26,6 +28,7 @@ export class SqlGroupStore implements GroupStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: SqlStoreDialect,
+    private readonly clock: Clock,
   ) {
     const mapping: ResourceTableMapping = {
       dataColumn: sql.ref('g.data'),
@@ -66,7 +69,7 @@ export class SqlGroupStore implements GroupStore {
 
   async create(data: ResourceData, memberIds: readonly string[], effects: { activity?: ActivityInput } = {}): Promise<GroupRecord> {
     return this.db.transaction().execute(async (trx) => {
-      const at = now();
+      const at = isoTime(this.clock);
       const id = randomUUID();
       try {
         await trx
@@ -186,7 +189,7 @@ export class SqlGroupStore implements GroupStore {
       let lastModified = row.last_modified;
       if (changed) {
         version += 1;
-        lastModified = now();
+        lastModified = isoTime(this.clock);
         try {
           await trx
             .updateTable('scim_groups')
@@ -212,7 +215,7 @@ export class SqlGroupStore implements GroupStore {
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
       await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).execute();
       await trx.deleteFrom('scim_groups').where('seq', '=', row.seq).execute();
-      await insertActivity(trx, options.activity);
+      await insertActivity(trx, options.activity, isoTime(this.clock));
       return true;
     });
   }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import type { SqlStoreDialect } from './dialect';
 import type { ActivityInput, InvitationRecord, InvitationStatus, InvitationStore } from '../types';
 import type { Db } from './shared';
-import { insertActivity, now } from './shared';
+import { insertActivity } from './shared';
 import type { InvitationRow, Tables } from './tables';
 
 /** An invitation row joined with its user's id and userName (what `select()` returns). */
@@ -32,6 +34,7 @@ export class SqlInvitationStore implements InvitationStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: SqlStoreDialect,
+    private readonly clock: Clock,
   ) {}
 
   /** Takes the transaction when inside one: SQLite has one connection, a query on `this.db` there would wait forever. */
@@ -61,7 +64,7 @@ export class SqlInvitationStore implements InvitationStore {
     const created = await this.db.transaction().execute(async (trx) => {
       const user = await trx.selectFrom('scim_users').select('seq').where('id', '=', userId).executeTakeFirst();
       if (!user) return false;
-      const at = now();
+      const at = isoTime(this.clock);
       // Earlier links stop working: only the newest invitation of a user can be accepted.
       await trx
         .updateTable('invitations')
@@ -146,7 +149,7 @@ export class SqlInvitationStore implements InvitationStore {
           resourceType: 'Invitation',
           ...(row ? { resourceId: row.user_id } : {}),
           summary: `Invitation to ${row?.email ?? '?'} failed: ${error.slice(0, 200)}`,
-        });
+        }, isoTime(this.clock));
       }
       return true;
     });

@@ -13,10 +13,6 @@ export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 /** Chunk size for IN lists, well under SQLite's default limit of bound parameters. */
 const IN_CHUNK = 500;
 
-export function now(): string {
-  return new Date().toISOString();
-}
-
 export function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
@@ -91,8 +87,8 @@ export async function totalOf(query: ListQuery, rows: number, count: () => Promi
   return count();
 }
 
-/** Appends to the audit trail, inside the caller's transaction when given one. */
-export async function insertActivity(db: Db, entry: ActivityInput | undefined, at: string = now()): Promise<void> {
+/** Appends to the audit trail at `at` (the store clock's time), inside the caller's transaction when given one. */
+export async function insertActivity(db: Db, entry: ActivityInput | undefined, at: string): Promise<void> {
   if (!entry) return;
   await db
     .insertInto('activity')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { Clock } from '../../time/clock';
 import type { AdminAccountStore, SessionStore } from '../accounts';
 import type { DirectoryStore } from '../browse';
 import type {
@@ -46,23 +47,25 @@ export class SqlScimStore implements ScimStore {
   constructor(
     private readonly db: Kysely<Tables>,
     dialect: SqlStoreDialect,
+    /** What every write stamps (meta.created, meta.lastModified, the activity log, admin records). */
+    clock: Clock,
     private readonly onClose: () => Promise<void>,
     /** What a shared database adds (PostgreSQL). */
     coordination: { changes?: ChangeFeed; jobs?: JobCoordinator } = {},
   ) {
     if (coordination.changes) this.changes = coordination.changes;
     if (coordination.jobs) this.jobs = coordination.jobs;
-    this.users = new SqlUserStore(db, dialect);
-    this.groups = new SqlGroupStore(db, dialect);
-    this.tokens = new SqlTokenStore(db);
-    this.attributes = new SqlAttributeStore(db);
-    this.settings = new SqlSettingsStore(db);
-    this.templates = new SqlTemplateStore(db, dialect);
-    this.invitations = new SqlInvitationStore(db, dialect);
-    this.activity = new SqlActivityStore(db);
-    this.diagnostics = new SqlDiagnosticsStore(db);
+    this.users = new SqlUserStore(db, dialect, clock);
+    this.groups = new SqlGroupStore(db, dialect, clock);
+    this.tokens = new SqlTokenStore(db, clock);
+    this.attributes = new SqlAttributeStore(db, clock);
+    this.settings = new SqlSettingsStore(db, clock);
+    this.templates = new SqlTemplateStore(db, dialect, clock);
+    this.invitations = new SqlInvitationStore(db, dialect, clock);
+    this.activity = new SqlActivityStore(db, clock);
+    this.diagnostics = new SqlDiagnosticsStore(db, clock);
     this.directory = new SqlDirectoryStore(db, dialect);
-    this.adminAccounts = new SqlAdminAccountStore(db, dialect);
+    this.adminAccounts = new SqlAdminAccountStore(db, dialect, clock);
     this.sessions = new SqlSessionStore(db);
   }
 

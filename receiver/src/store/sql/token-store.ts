@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import type { ActivityInput, CredentialKind, TokenRecord, TokenStatus, TokenStore } from '../types';
-import { insertActivity, now } from './shared';
+import { insertActivity } from './shared';
 import type { Tables, TokenRow } from './tables';
 
 export class SqlTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Tables>) {}
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+  ) {}
 
   async list(kind?: CredentialKind): Promise<TokenRecord[]> {
     let query = this.db.selectFrom('scim_tokens').selectAll().orderBy('created').orderBy('id');
@@ -24,7 +29,7 @@ export class SqlTokenStore implements TokenStore {
       label: token.label,
       sha256: token.sha256,
       status: 'active',
-      created: now(),
+      created: isoTime(this.clock),
       last_used: null,
       kind: token.kind ?? 'scim',
     };
@@ -40,11 +45,11 @@ export class SqlTokenStore implements TokenStore {
       const set = {
         ...(change.status ? { status: change.status } : {}),
         // A renewed secret has not been used yet.
-        ...(change.sha256 ? { sha256: change.sha256, last_used: null, created: now() } : {}),
+        ...(change.sha256 ? { sha256: change.sha256, last_used: null, created: isoTime(this.clock) } : {}),
       };
       const result = await trx.updateTable('scim_tokens').set(set).where('id', '=', id).executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return undefined;
-      await insertActivity(trx, activity);
+      await insertActivity(trx, activity, isoTime(this.clock));
       const row = await trx.selectFrom('scim_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return toTokenRecord(row);
     });
@@ -54,7 +59,7 @@ export class SqlTokenStore implements TokenStore {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx.deleteFrom('scim_tokens').where('id', '=', id).executeTakeFirst();
       if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity);
+      await insertActivity(trx, activity, isoTime(this.clock));
       return true;
     });
   }

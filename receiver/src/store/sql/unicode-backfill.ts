@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import { foldedJson, userSearchText } from './shared';
 
 /** Issue 10's Unicode fold applied to rows written before it, by either store's migrations (same SQL). */
@@ -19,13 +21,13 @@ export interface FoldTarget {
  * Two rows that become equal keep their old keys, so the migration never fails or merges anything;
  * the activity log names them for an admin to rename one.
  */
-export async function refold(db: Kysely<unknown>, target: FoldTarget): Promise<void> {
+export async function refold(db: Kysely<unknown>, target: FoldTarget, clock: Clock): Promise<void> {
   const rows = (
     await sql<{ key: string; source: string; folded: string }>`SELECT ${sql.ref(target.key)} AS key, ${sql.ref(target.source)} AS source,
       ${sql.ref(target.folded)} AS folded FROM ${sql.table(target.table)}`.execute(db)
   ).rows;
   const taken = new Set(rows.map((r) => r.folded));
-  const at = new Date().toISOString();
+  const at = isoTime(clock);
   for (const row of rows) {
     const next = foldText(row.source);
     if (next === row.folded) continue;

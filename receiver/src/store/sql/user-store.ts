@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import { UniqueViolationError, VersionMismatchError } from '../errors';
 import type { ListQuery, Page } from '../../schema/query';
 import type {
@@ -20,7 +22,7 @@ import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
-import { CORE_USER, foldedJson, insertActivity, metaLocation, now, text, userSearchText, withinBytes } from './shared';
+import { CORE_USER, foldedJson, insertActivity, metaLocation, text, userSearchText, withinBytes } from './shared';
 import type { Tables, UserRow } from './tables';
 
 /** Every column a record needs (not data_folded, which only filters read). */
@@ -33,6 +35,7 @@ export class SqlUserStore implements UserStore {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly dialect: SqlStoreDialect,
+    private readonly clock: Clock,
   ) {
     const mapping: ResourceTableMapping = {
       dataColumn: sql.ref('u.data'),
@@ -70,7 +73,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async create(data: ResourceData, effects: CreateUserEffects = {}): Promise<UserRecord> {
-    const at = now();
+    const at = isoTime(this.clock);
     const row = { id: randomUUID(), ...userColumns(data), created: at, last_modified: at, version: 1, created_by: effects.createdBy ?? null };
     const write = async (db: Db) => {
       await db.insertInto('scim_users').values(row).execute();
@@ -181,7 +184,7 @@ export class SqlUserStore implements UserStore {
       const data = mutate(current);
       const serialized = JSON.stringify(data);
       if (serialized === row.data) return current; // an unchanged "touch" keeps version and lastModified
-      const at = now();
+      const at = isoTime(this.clock);
       try {
         await trx
           .updateTable('scim_users')
@@ -206,7 +209,7 @@ export class SqlUserStore implements UserStore {
       await trx.deleteFrom('scim_group_members').where('user_seq', '=', row.seq).execute();
       await trx.deleteFrom('invitations').where('user_seq', '=', row.seq).execute();
       await trx.deleteFrom('scim_users').where('seq', '=', row.seq).execute();
-      await insertActivity(trx, options.activity);
+      await insertActivity(trx, options.activity, isoTime(this.clock));
       return true;
     });
   }
@@ -216,7 +219,7 @@ export class SqlUserStore implements UserStore {
     const value = this.dialect.jsonScalar(sql.ref('data'), path);
     const result = await sql`UPDATE scim_users SET data = ${this.dialect.jsonRemove(sql.ref('data'), path)},
       data_folded = ${this.dialect.jsonRemove(sql.ref('data_folded'), path)},
-      version = version + 1, last_modified = ${now()} WHERE ${value} IS NOT NULL`.execute(this.db);
+      version = version + 1, last_modified = ${isoTime(this.clock)} WHERE ${value} IS NOT NULL`.execute(this.db);
     return Number(result.numAffectedRows ?? 0);
   }
 

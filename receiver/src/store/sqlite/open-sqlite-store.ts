@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import type { Clock } from '../../time/clock';
 import { SqlScimStore } from '../sql/sql-store';
 import type { Tables } from '../sql/tables';
 import { sqliteMigrations } from './migrations';
@@ -21,6 +22,8 @@ export interface SqliteStoreOptions {
   readonly cacheSizeMb?: number;
   /** How long a write waits for a lock another process holds (a backup, a second receiver) (default 5000). */
   readonly busyTimeoutMs?: number;
+  /** What the store stamps on every write (the entry point's one clock). */
+  readonly clock: Clock;
 }
 
 /** better-sqlite3 statements are reusable; Kysely prepares per query, so keep the compiled ones. */
@@ -53,13 +56,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
   database.pragma('temp_store = MEMORY');
   registerSqliteFunctions(database);
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  const migrator = new Migrator({ db, provider: sqliteMigrations });
+  const migrator = new Migrator({ db, provider: sqliteMigrations(options.clock) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();
     throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
   }
-  return new SqlScimStore(db, sqliteDialect, async () => {
+  return new SqlScimStore(db, sqliteDialect, options.clock, async () => {
     await db.destroy();
   });
 }
