@@ -1,6 +1,7 @@
 /**
  * A receiver clock the test moves: everything time-driven (expiry, backoff, retention, meta times)
- * then happens when the test says so, without waiting. Time never moves by itself.
+ * then happens when the test says so, without waiting. Time never moves by itself. Other processes (the
+ * SMTP sink, an OIDC provider) keep real time: a test that mixes them with a moved clock must say why.
  */
 import type { Clock } from '../../../receiver/src/time/clock';
 
