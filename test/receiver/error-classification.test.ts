@@ -14,14 +14,7 @@ import { buildApp } from '../../receiver/src/http/app';
 import { Discovery } from '../../receiver/src/scim/discovery';
 import { ScimError, mutability } from '../../receiver/src/scim/errors';
 import { createLogger } from '../../receiver/src/server';
-import {
-  QueryBudgetExceededError,
-  StoreUnavailableError,
-  UniqueViolationError,
-  UnknownMembersError,
-  UnsupportedQueryError,
-  VersionMismatchError,
-} from '../../receiver/src/store/errors';
+import * as store from '../../receiver/src/store/errors';
 import { ERROR_URN } from './support/harness';
 
 const SCIM_TOKEN = 'classification-scim-token';
@@ -123,13 +116,13 @@ function expectAdminJson(answer: Answer, status: number, field: string | undefin
 describe('errors the store and the services raise', () => {
   // [error, status, scimType on /scim, field on /api, words the detail contains]
   const cases: [string, () => unknown, number, string | undefined, string | undefined, RegExp][] = [
-    ['UniqueViolationError (userName)', () => new UniqueViolationError('userName', 'taken@example.com'), 409, 'uniqueness', 'userName', /userName "taken@example\.com" already exists/],
-    ['UniqueViolationError (displayName)', () => new UniqueViolationError('displayName', 'Admins'), 409, 'uniqueness', 'displayName', /group with displayName "Admins"/],
-    ['VersionMismatchError', () => new VersionMismatchError(7), 412, undefined, undefined, /W\/"7"/],
-    ['UnknownMembersError', () => new UnknownMembersError(Array.from({ length: 12 }, (_, i) => `u${i}`)), 400, 'invalidValue', 'members', /no user has id u0, .* u9 and 2 more/],
-    ['UnsupportedQueryError', () => new UnsupportedQueryError("Cannot sort by 'emails'."), 400, 'invalidFilter', undefined, /Cannot sort by 'emails'/],
-    ['QueryBudgetExceededError', () => new QueryBudgetExceededError(25), 400, 'tooMany', undefined, /25 ms \(SCIM_QUERY_TIME_LIMIT_MS\)/],
-    ['StoreUnavailableError', () => new StoreUnavailableError('the database file is locked (SQLITE_BUSY)'), 503, undefined, undefined, /retry/i],
+    ['UniqueViolationError (userName)', () => new store.UniqueViolationError('userName', 'taken@example.com'), 409, 'uniqueness', 'userName', /userName "taken@example\.com" already exists/],
+    ['UniqueViolationError (displayName)', () => new store.UniqueViolationError('displayName', 'Admins'), 409, 'uniqueness', 'displayName', /group with displayName "Admins"/],
+    ['VersionMismatchError', () => new store.VersionMismatchError(7), 412, undefined, undefined, /W\/"7"/],
+    ['UnknownMembersError', () => new store.UnknownMembersError(Array.from({ length: 12 }, (_, i) => `u${i}`)), 400, 'invalidValue', 'members', /no user has id u0, .* u9 and 2 more/],
+    ['UnsupportedQueryError', () => new store.UnsupportedQueryError("Cannot sort by 'emails'."), 400, 'invalidFilter', undefined, /Cannot sort by 'emails'/],
+    ['QueryBudgetExceededError', () => new store.QueryBudgetExceededError(25), 400, 'tooMany', undefined, /25 ms \(SCIM_QUERY_TIME_LIMIT_MS\)/],
+    ['StoreUnavailableError', () => new store.StoreUnavailableError('the database file is locked (SQLITE_BUSY)'), 503, undefined, undefined, /retry/i],
     ['ScimError', () => mutability("Attribute 'id' is read-only."), 400, 'mutability', undefined, /read-only/],
     ['ScimError 501', () => new ScimError(501, 'Not here.'), 501, undefined, undefined, /Not here/],
     ['AdminError 400 with a field', () => badRequest('count: too big', 'count', { issues: [{ field: 'count', message: 'too big' }] }), 400, undefined, 'count', /count: too big/],
@@ -212,7 +205,7 @@ describe("Fastify's refusals of a request body", () => {
   });
 
   it('an empty body is no body: the service decides (here: its error)', async () => {
-    failure = new UniqueViolationError('userName', 'again@example.com');
+    failure = new store.UniqueViolationError('userName', 'again@example.com');
     expectRfc7644(await scim('/Users', { method: 'POST', body: '', contentType: 'application/scim+json' }), 409, 'uniqueness');
   });
 });

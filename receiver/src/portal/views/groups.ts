@@ -3,16 +3,15 @@ import type { BrowsePage } from '../../store/browse';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { displayValue, html } from '../html';
-import { keysetList, page, pager, searchField, url } from './layout';
+import { keysetList, page, pager, searchField, sectionPage, url } from './layout';
 
 export function groupsPage(ctx: PageContext, q: string | undefined, result: BrowsePage<GroupSummary>): Html {
   const { m } = ctx;
-  return page(
+  return sectionPage(
     ctx,
     'groups',
     m.t('groups.title'),
-    html`<h1>${m.t('groups.title')}</h1>
-<form class="toolbar" method="get" action="${url('/groups')}" role="search">
+    html`<form class="toolbar" method="get" action="${url('/groups')}" role="search">
 ${searchField(m.t('groups.searchLabel'), q)}
 <button type="submit">${m.t('common.search')}</button>
 </form>

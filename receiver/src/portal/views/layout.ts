@@ -80,6 +80,12 @@ ${content}
 }
 
 /** A page outside the signed-in shell (sign-in, errors before a session). */
+/** A page of the navigation whose heading is its title. */
+export function sectionPage(ctx: PageContext, nav: NavKey, title: string, content: Renderable): Html {
+  return page(ctx, nav, title, html`<h1>${title}</h1>
+${content}`);
+}
+
 export function bare(m: Messages, title: string, content: Renderable): Html {
   return document(m, title, html`<body><main id="main" class="login">${content}</main></body>`);
 }

@@ -5,7 +5,7 @@ import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { displayValue, html } from '../html';
 import { activityRows } from './activity';
-import { badge, csrfField, keysetList, page, searchField, statusBadge, url } from './layout';
+import { badge, csrfField, keysetList, page, searchField, sectionPage, statusBadge, url } from './layout';
 
 export type UserSortChoice = 'userName' | 'userNameDesc' | 'newest' | 'oldest';
 
@@ -19,12 +19,11 @@ export function usersPage(ctx: PageContext, filter: UsersFilter, result: BrowseP
   const { m } = ctx;
   const keep = { q: filter.q, status: filter.status, sort: filter.sort === 'userName' ? undefined : filter.sort };
   const option = (value: string, label: string, current: string | undefined) => html`<option value="${value}" ${value === (current ?? '') ? html`selected` : ''}>${label}</option>`;
-  return page(
+  return sectionPage(
     ctx,
     'users',
     m.t('users.title'),
-    html`<h1>${m.t('users.title')}</h1>
-<form class="toolbar" method="get" action="${url('/users')}" role="search">
+    html`<form class="toolbar" method="get" action="${url('/users')}" role="search">
 ${searchField(m.t('users.searchLabel'), filter.q)}
 <div class="field"><label for="status">${m.t('users.statusLabel')}</label><select id="status" name="status">${[
       option('', m.t('common.all'), filter.status),
