@@ -4,6 +4,7 @@
  * naming the field) and the portal (an HTML page). The services are stand-ins that throw the error under
  * test, behind a real Fastify app listening on a port; the real store's own errors (a duplicate userName,
  * a locked database, a query over its budget) are covered end to end in errors-and-auth, groups and limits.
+ * Last, the list options both admin surfaces parse with the same schemas (http/admin-options.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { DynamicSchemaCatalog } from '../../receiver/src/admin/custom-schema';
@@ -31,6 +32,16 @@ const fail = async (): Promise<never> => {
   throw failure;
 };
 
+/** What the stand-in directory was asked (the list options each surface parsed); it throws `failure` when set. */
+const asked: unknown[] = [];
+const answering =
+  <T>(answer: T) =>
+  async (query: unknown): Promise<T> => {
+    asked.push(query);
+    if (failure !== undefined) throw failure;
+    return answer;
+  };
+
 let app: FastifyInstance;
 let base = '';
 
@@ -38,7 +49,7 @@ beforeAll(async () => {
   const catalog = new DynamicSchemaCatalog(CATALOG_URN);
   const services = {
     catalog,
-    directory: { listUsers: fail, browseUsers: fail },
+    directory: { listUsers: answering({ totalResults: 0, startIndex: 1, items: [] }), browseUsers: answering({ total: 0, items: [] }) },
     settings: { update: fail, view: () => ({ autoInvite: false }) },
     invitations: {},
   };
@@ -207,5 +218,43 @@ describe("Fastify's refusals of a request body", () => {
   it('an empty body is no body: the service decides (here: its error)', async () => {
     failure = new store.UniqueViolationError('userName', 'again@example.com');
     expectRfc7644(await scim('/Users', { method: 'POST', body: '', contentType: 'application/scim+json' }), 409, 'uniqueness');
+  });
+});
+
+describe("Fastify's refusals of a URL (before any route)", () => {
+  it.each([
+    ['bad percent-encoding', '/Users/%ff', 400, 'invalidSyntax'],
+    ['a path segment over the router limit', `/Users/${'a'.repeat(3000)}`, 414, undefined],
+  ])('%s: the same status on /scim, /api (RFC 7644 bodies) and the portal (a page)', async (_what, path, status, scimType) => {
+    expectRfc7644(await scim(path), status, scimType);
+    expectRfc7644(await api(path.toLowerCase()), status, scimType);
+    const onPortal = await portal(path.toLowerCase());
+    expect(onPortal.status).toBe(status);
+    expect(onPortal.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+});
+
+describe('one set of list options for /api and the portal', () => {
+  beforeEach(() => {
+    failure = undefined;
+    asked.length = 0;
+  });
+
+  it('reads the same search and status: trimmed, bounded, active or inactive', async () => {
+    expect((await api('/users?search=%20alice%20&status=inactive')).status).toBe(200);
+    expect(asked.pop()).toMatchObject({ search: 'alice', status: 'inactive' });
+    expect((await portal('/users?q=%20alice%20&status=inactive')).status).toBe(200);
+    expect(asked.pop()).toMatchObject({ search: 'alice', active: false });
+  });
+
+  it('a value out of bounds: /api refuses it naming the field, the portal ignores it', async () => {
+    const long = 'x'.repeat(201);
+    expectAdminJson(await api(`/users?search=${long}`), 400, 'search');
+    expectAdminJson(await api('/users?status=gone'), 400, 'status');
+    expect(asked).toEqual([]);
+    expect((await portal(`/users?q=${long}&status=gone`)).status).toBe(200);
+    const query = asked.pop() as Record<string, unknown>;
+    expect(query.search).toBeUndefined();
+    expect(query.active).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import type { AdminServices } from '../admin/admin-services';
 import { TemplateInput } from '../admin/templates-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
+import { ActiveStatus, ActivityAction, ResourceId, SearchText, TokenCreate, TokenUpdate } from './admin-options';
 import { faultOf } from './classify';
 
 export interface AdminRoutesOptions extends AdminServices {
@@ -25,19 +26,18 @@ const Paging = z.object({
 });
 
 const UserQuery = Paging.extend({
-  search: z.string().trim().max(200).optional(),
-  status: z.enum(['active', 'inactive']).optional(),
+  search: SearchText.optional(),
+  status: ActiveStatus.optional(),
   source: z.string().trim().max(100).optional(),
 });
+const GroupQuery = Paging.extend({ search: SearchText.optional() });
 
 const SettingsUpdate = z.object({ autoInvite: z.boolean().optional() }).strict();
-const TokenCreate = z.object({ label: z.string().trim().min(1).max(100).default('SCIM token') }).strict();
-const TokenUpdate = z.object({ status: z.enum(['active', 'inactive']) }).strict();
 const ActivityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.coerce.number().int().min(1).optional(),
-  resourceId: z.string().max(200).optional(),
-  action: z.string().max(100).optional(),
+  resourceId: ResourceId.optional(),
+  action: ActivityAction.optional(),
 });
 const InvitationQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
@@ -92,7 +92,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   });
 
   // Groups
-  app.get('/groups', async (request) => directory.listGroups(parse(Paging.extend({ search: z.string().trim().max(200).optional() }), request.query)));
+  app.get('/groups', async (request) => directory.listGroups(parse(GroupQuery, request.query)));
   app.get<Params<'id'>>('/groups/:id/members', async (request) => {
     const query = parse(Paging, request.query);
     return directory.members(request.params.id, query.startIndex, query.count);

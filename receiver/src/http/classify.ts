@@ -67,11 +67,24 @@ function storeFault(error: unknown): Fault | undefined {
   return undefined;
 }
 
-/** Fastify's refusals of a request (body parsing, limits, rate limiting) and other framework 4xx errors. */
+/**
+ * Fastify's refusals of a URL, which happen before any route (its `frameworkErrors` hook): a path segment
+ * over maxParamLength, or bad percent-encoding and raw non-ASCII bytes.
+ */
+export function urlFault(error: { readonly code?: string }): Fault {
+  return error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? { status: 414, detail: 'A path segment of the request URL is too long.' }
+    : { status: 400, scimType: 'invalidSyntax', detail: 'The request URL is not valid: use UTF-8 percent-encoding for non-ASCII characters.' };
+}
+
+/** Fastify's refusals of a request (URL, body parsing, limits, rate limiting) and other framework 4xx errors. */
 function frameworkFault(error: unknown, context: ClassifyContext): Fault | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, statusCode, message } = error as { code?: unknown; statusCode?: unknown; message?: unknown };
   switch (code) {
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return urlFault({ code });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, detail: `The request body exceeds the limit of ${context.bodyLimitBytes} bytes.`, field: BODY };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

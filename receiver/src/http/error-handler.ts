@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '../auth/tokens';
 import { errorBody } from '../scim/errors';
-import { faultOf } from './classify';
+import { faultOf, urlFault } from './classify';
 import { SCIM_CONTENT_TYPE, sendScim } from './reply';
 
 /** Every error under /scim (and outside any plugin) as an RFC 7644 body; classify.ts decides what it means. */
@@ -36,11 +36,8 @@ export function scimFrameworkErrors(verifiers: FrameworkVerifiers) {
       return;
     }
     request.log.info({ code: error.code }, 'refused URL');
-    if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-      void sendScim(reply, 414, errorBody(414, 'A path segment of the request URL is too long.'));
-      return;
-    }
-    void sendScim(reply, 400, errorBody(400, 'The request URL is not valid: use UTF-8 percent-encoding for non-ASCII characters.', 'invalidSyntax'));
+    const fault = urlFault(error);
+    void sendScim(reply, fault.status, errorBody(fault.status, fault.detail, fault.scimType));
   };
 }
 

@@ -13,7 +13,7 @@ import { Messages, isLocale, negotiateLocale } from '../../portal/i18n';
 import { url } from '../../portal/views/layout';
 import { errorPage, loginPage, oidcErrorPage } from '../../portal/views/login';
 import type { SessionRecord } from '../../store/accounts';
-import { faultOf } from '../classify';
+import { faultOf, urlFault } from '../classify';
 import { clearCookie, readCookie, setCookie } from './cookies';
 import type { PortalOptions } from './portal-options';
 import { registerPortalPages } from './portal-pages';
@@ -66,7 +66,7 @@ export function portalFrameworkError(error: FastifyError, request: FastifyReques
   request.log.info({ code: error.code }, 'refused portal URL');
   const m = messagesFor(request);
   reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
-  void sendHtml(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
+  void sendHtml(reply, urlFault(error).status, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
 }
 
 /** `/admin`: the server-rendered admin portal (sessions, CSRF, strict CSP), over the admin services. */
