@@ -21,7 +21,10 @@ import { buildApp } from './http/app';
 import { InvitationWorker } from './mail/invitation-worker';
 import type { Mailer } from './mail/mailer';
 import { smtpMailer } from './mail/mailer';
-import type { ProvisioningPolicy } from './scim/users-service';
+import { Discovery } from './scim/discovery';
+import { GroupsService } from './scim/groups-service';
+import type { ProvisioningPolicy, ServiceLimits } from './scim/users-service';
+import { UsersService } from './scim/users-service';
 import type { Settings } from './settings';
 import { openStore } from './store/open-store';
 import { redactedUrl } from './store/postgres/connection-options';
@@ -236,21 +239,29 @@ export async function startReceiver(
       tokens,
       invitations,
     };
+    const serviceLimits: ServiceLimits = {
+      defaultCount: settings.defaultPageSize,
+      maxCount: settings.maxPageSize,
+      filter: settings.limits.filter,
+      values: settings.limits.values,
+      maxResponseBytes: settings.limits.maxResponseBytes,
+      queryTimeLimitMs: settings.limits.queryTimeLimitMs,
+    };
     const app = await buildApp({
-      store,
-      verifier,
-      catalog,
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
-      rateLimitPerMinute: settings.rateLimitPerMinute,
-      defaultPageSize: settings.defaultPageSize,
-      maxPageSize: settings.maxPageSize,
-      limits: settings.limits,
       compressionMinBytes: settings.compressionMinBytes,
-      metricsTokenHashes: settings.metricsTokenHashes,
       trustProxy: settings.trustProxy,
-      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
-      policy,
+      scim: {
+        verifier,
+        users: new UsersService(store, catalog, serviceLimits, policy),
+        groups: new GroupsService(store, catalog, serviceLimits),
+        discovery: new Discovery(catalog, { maxResults: settings.maxPageSize, maxPayloadSize: settings.bodyLimitBytes }),
+        catalog,
+        rateLimitPerMinute: settings.rateLimitPerMinute,
+        ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+      },
+      operations: { ready: () => store.ping(), metricsTokenHashes: settings.metricsTokenHashes },
       admin: { verifier: adminVerifier, ...adminServices },
       portal: {
         ...adminServices,

@@ -1,7 +1,9 @@
-import { isPlainObject } from '../scim/attribute-values';
-import { parseFilter } from '../scim/filter';
-import type { FilterLimits, ReceiverLimits } from '../scim/limits';
+import { isPlainObject, primaryElement } from '../scim/attribute-values';
+import type { ReceiverLimits } from '../scim/limits';
 import { DEFAULT_LIMITS } from '../scim/limits';
+import type { CompareOperator, ResolvedFilter } from '../schema/query';
+import type { AttributeRef, ResourceType } from '../schema/resource-types';
+import { resolveAttributePath } from '../schema/resource-types';
 import { ENTERPRISE_USER_SCHEMA } from '../schema/urns';
 import type { BrowsePage, GroupBrowseQuery, UserBrowseQuery } from '../store/browse';
 import type { AttributeValueType, GroupRef, ScimStore, UserRecord } from '../store/types';
@@ -56,13 +58,24 @@ export interface GroupSummary {
   readonly lastModified: string;
 }
 
-/**
- * The admin search is built here, not typed by a client: its five `co` terms must fit whatever the
- * SCIM filter limits are (a 200-character search, JSON-escaped, is at most ~1,300 characters per term).
- */
-function adminFilterLimits(limits: ReceiverLimits): FilterLimits {
-  return { ...limits.filter, maxLength: Math.max(limits.filter.maxLength, 8192), maxTerms: Math.max(limits.filter.maxTerms, 8), maxDepth: Math.max(limits.filter.maxDepth, 2) };
+/** A reference the admin queries name; the core schemas define every one, so a miss is a bug here. */
+function attr(type: ResourceType, path: string): AttributeRef {
+  const ref = resolveAttributePath(type, path);
+  if (!ref) throw new Error(`the ${type.kind} schema has no attribute ${path}`);
+  return ref;
 }
+
+const compare = (type: ResourceType, path: string, op: CompareOperator, value: string | boolean): ResolvedFilter => ({ kind: 'compare', op, attr: attr(type, path), value });
+
+/**
+ * The admin search as a resolved filter, built here rather than written as filter text and parsed back:
+ * `text` is a value, never syntax, so nothing needs escaping and no filter limit applies to it.
+ */
+function containsAny(type: ResourceType, paths: readonly string[], text: string): ResolvedFilter {
+  return { kind: 'or', filters: paths.map((path) => compare(type, path, 'co', text)) };
+}
+
+const USER_SEARCH = ['userName', 'displayName', 'emails.value', 'name.givenName', 'name.familyName'];
 
 export const attributeLabel = (origin: 'code' | 'idp'): AttributeLabel => (origin === 'idp' ? 'IDP' : 'CODE');
 
@@ -73,21 +86,16 @@ export class DirectoryService {
     private readonly catalog: DynamicSchemaCatalog,
     private readonly tokens: TokensService,
     private readonly invitations: InvitationsService,
-    /** Filter, time and size bounds (the admin search compiles to the same filters as SCIM). */
+    /** The query time bound (the admin search compiles to the same filters as SCIM). */
     private readonly limits: ReceiverLimits = DEFAULT_LIMITS,
   ) {}
-
-  private get filterLimits(): FilterLimits {
-    return adminFilterLimits(this.limits);
-  }
 
   private async tokenLabels(): Promise<Map<string, string>> {
     return new Map((await this.tokens.list()).map((t) => [t.id, t.label]));
   }
 
   private summary(user: UserRecord, labels: Map<string, string>): UserSummary {
-    const emails = Array.isArray(user.data.emails) ? user.data.emails.filter(isPlainObject) : [];
-    const email = (emails.find((e) => e.primary === true) ?? emails[0])?.value;
+    const email = primaryElement(user.data.emails)?.value;
     return {
       id: user.id,
       userName: user.data.userName,
@@ -102,19 +110,13 @@ export class DirectoryService {
     };
   }
 
-  /**
-   * The admin API's offset listing: a search over names and e-mails (folded and unescaped as any SCIM
-   * filter value: JSON.stringify escapes a backslash, the filter parser reads it back), status and creator.
-   */
+  /** The admin API's offset listing: a search over names and e-mails (folded as any SCIM filter value), status and creator. */
   async listUsers(query: { search?: string; status?: 'active' | 'inactive'; source?: string; startIndex: number; count: number }) {
     const type = this.catalog.resourceType('User');
-    const clauses: string[] = [];
-    if (query.search) {
-      const s = JSON.stringify(query.search);
-      clauses.push(`(userName co ${s} or displayName co ${s} or emails.value co ${s} or name.givenName co ${s} or name.familyName co ${s})`);
-    }
-    if (query.status) clauses.push(`active eq ${query.status === 'active'}`);
-    const filter = clauses.length > 0 ? parseFilter(type, clauses.join(' and '), this.filterLimits) : undefined;
+    const clauses: ResolvedFilter[] = [];
+    if (query.search) clauses.push(containsAny(type, USER_SEARCH, query.search));
+    if (query.status) clauses.push(compare(type, 'active', 'eq', query.status === 'active'));
+    const filter: ResolvedFilter | undefined = clauses.length > 1 ? { kind: 'and', filters: clauses } : clauses[0];
     const page = await this.store.users.list(
       { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, timeLimitMs: this.limits.queryTimeLimitMs },
       { groups: false, ...(query.source ? { createdBy: query.source } : {}) },
@@ -132,7 +134,7 @@ export class DirectoryService {
 
   /** The user with this userName (case-insensitive, as SCIM compares it), if any. */
   async findByUserName(userName: string): Promise<UserRecord | undefined> {
-    const filter = parseFilter(this.catalog.resourceType('User'), `userName eq ${JSON.stringify(userName)}`, this.filterLimits);
+    const filter = compare(this.catalog.resourceType('User'), 'userName', 'eq', userName);
     return (await this.store.users.list({ filter, startIndex: 1, count: 1 }, { groups: false })).items[0];
   }
 
@@ -171,7 +173,7 @@ export class DirectoryService {
 
   /** The admin API's offset listing of groups with member counts. */
   async listGroups(query: { search?: string; startIndex: number; count: number }) {
-    const filter = query.search ? parseFilter(this.catalog.resourceType('Group'), `displayName co ${JSON.stringify(query.search)}`, this.filterLimits) : undefined;
+    const filter = query.search ? compare(this.catalog.resourceType('Group'), 'displayName', 'co', query.search) : undefined;
     const page = await this.store.groups.list(
       { ...(filter ? { filter } : {}), startIndex: query.startIndex, count: query.count, timeLimitMs: this.limits.queryTimeLimitMs },
       { members: false },

@@ -1,5 +1,5 @@
 import { sha256Hex } from '../auth/tokens';
-import { isPlainObject } from '../scim/attribute-values';
+import { primaryElement } from '../scim/attribute-values';
 import type { InvitationRecord, ScimStore } from '../store/types';
 import type { Clock } from '../time/clock';
 import { isoTime } from '../time/clock';
@@ -16,8 +16,7 @@ export type InvitationTarget = { readonly email: string } | { readonly refused: 
  * none. Anything but exactly one plain mailbox is refused (mail/recipient.ts), never sent.
  */
 export function invitationTarget(data: Record<string, unknown>): InvitationTarget | undefined {
-  const emails = Array.isArray(data.emails) ? data.emails.filter(isPlainObject) : [];
-  const chosen = emails.find((e) => e.primary === true) ?? emails[0];
+  const chosen = primaryElement(data.emails);
   if (chosen?.value === undefined) return undefined;
   const checked = checkRecipient(chosen.value);
   if (checked.ok) return { email: checked.address };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonObject } from '../scim/attribute-values';
-import { isPlainObject } from '../scim/attribute-values';
+import { isPlainObject, primaryElement } from '../scim/attribute-values';
 import type { SchemaCatalog } from '../schema/resource-types';
 import { COMMON_ATTRIBUTES } from '../schema/resource-types';
 import type { AttributeDefinition } from '../schema/schema-definitions';
@@ -36,13 +36,6 @@ function scalar(value: unknown): string | undefined {
   return String(value);
 }
 
-/** The primary element of a multi-valued attribute, or its first. */
-function primaryOf(value: unknown): JsonObject | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const elements = value.filter(isPlainObject);
-  return elements.find((e) => e.primary === true) ?? elements[0];
-}
-
 function variablesOf(attribute: AttributeDefinition, container: (data: JsonObject) => JsonObject | undefined, prefix = ''): Variable[] {
   const name = `${prefix}${attribute.name}`;
   const at = (data: JsonObject) => container(data)?.[attribute.name];
@@ -52,10 +45,10 @@ function variablesOf(attribute: AttributeDefinition, container: (data: JsonObjec
   if (attribute.multiValued) {
     // `${emails}` is the primary (or first) e-mail; `${addresses.locality}` a sub-attribute of the primary address.
     const out: Variable[] = [];
-    if (subs.some((s) => s.name === 'value')) out.push({ name, resolve: (d) => scalar(primaryOf(at(d))?.value) });
+    if (subs.some((s) => s.name === 'value')) out.push({ name, resolve: (d) => scalar(primaryElement(at(d))?.value) });
     for (const sub of subs) {
       if (sub.name === 'primary') continue;
-      out.push({ name: `${name}.${sub.name}`, resolve: (d) => scalar(primaryOf(at(d))?.[sub.name]) });
+      out.push({ name: `${name}.${sub.name}`, resolve: (d) => scalar(primaryElement(at(d))?.[sub.name]) });
     }
     return out;
   }

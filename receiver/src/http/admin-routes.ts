@@ -1,15 +1,16 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AdminServices } from '../admin/admin-services';
-import { AdminError } from '../admin/errors';
 import { TemplateInput } from '../admin/templates-service';
 import { parse } from '../admin/validation';
 import type { TokenVerifier } from '../auth/tokens';
-import { ScimError } from '../scim/errors';
-import { isStoreUnavailable, QueryBudgetExceededError } from '../store/errors';
+import { ActiveStatus, ActivityAction, ResourceId, SearchText, TokenCreate, TokenUpdate } from './admin-options';
+import { faultOf } from './classify';
 
 export interface AdminRoutesOptions extends AdminServices {
   readonly verifier: TokenVerifier;
+  /** The request body limit (BODY_LIMIT_BYTES), named in a 413. */
+  readonly bodyLimitBytes: number;
 }
 
 declare module 'fastify' {
@@ -25,19 +26,18 @@ const Paging = z.object({
 });
 
 const UserQuery = Paging.extend({
-  search: z.string().trim().max(200).optional(),
-  status: z.enum(['active', 'inactive']).optional(),
+  search: SearchText.optional(),
+  status: ActiveStatus.optional(),
   source: z.string().trim().max(100).optional(),
 });
+const GroupQuery = Paging.extend({ search: SearchText.optional() });
 
 const SettingsUpdate = z.object({ autoInvite: z.boolean().optional() }).strict();
-const TokenCreate = z.object({ label: z.string().trim().min(1).max(100).default('SCIM token') }).strict();
-const TokenUpdate = z.object({ status: z.enum(['active', 'inactive']) }).strict();
 const ActivityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   before: z.coerce.number().int().min(1).optional(),
-  resourceId: z.string().max(200).optional(),
-  action: z.string().max(100).optional(),
+  resourceId: ResourceId.optional(),
+  action: ActivityAction.optional(),
 });
 const InvitationQuery = z.object({
   status: z.enum(['pending', 'sent', 'failed']).optional(),
@@ -54,6 +54,8 @@ function errorReply(reply: FastifyReply, status: number, message: string, field?
 /** `/api`: the admin API (JSON), authenticated with an admin API key. */
 export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOptions): Promise<void> {
   const { catalog, directory, activity, diagnostics, settings, attributes, templates, tokens, invitations } = options;
+  // Declared up front (Fastify keeps the request's shape stable); the auth hook fills it in.
+  app.decorateRequest('adminActor', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     const credential = options.verifier.verify(request.headers.authorization);
@@ -64,18 +66,11 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
     request.adminActor = `admin:${credential.id}`;
   });
 
+  // classify.ts decides what an error means; this surface only words it as its JSON.
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof AdminError) return errorReply(reply, error.status, error.message, error.field, error.details);
-    if (error instanceof ScimError) return errorReply(reply, error.status, error.detail);
-    if (error instanceof QueryBudgetExceededError) {
-      return errorReply(reply, 400, `The search took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; search for something more specific.`, 'search');
-    }
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errorReply(reply, 413, 'The request body is too large.');
-    if (error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) return errorReply(reply, 400, `Invalid request body: ${error.message}`, '(body)');
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return errorReply(reply, error.statusCode, error.message);
-    if (isStoreUnavailable(error)) return errorReply(reply.header('retry-after', '1'), 503, 'The database is busy; retry shortly.');
-    request.log.error({ err: error }, 'admin API fault');
-    return errorReply(reply, 500, `Internal server error (request id ${request.id}).`);
+    const fault = faultOf(error, request, { bodyLimitBytes: options.bodyLimitBytes });
+    if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
+    return errorReply(reply, fault.status, fault.detail, fault.field, fault.details);
   });
   app.setNotFoundHandler(async (request, reply) => errorReply(reply, 404, `No admin endpoint ${request.method} ${request.url.split('?')[0]}.`));
 
@@ -97,7 +92,7 @@ export async function adminRoutes(app: FastifyInstance, options: AdminRoutesOpti
   });
 
   // Groups
-  app.get('/groups', async (request) => directory.listGroups(parse(Paging.extend({ search: z.string().trim().max(200).optional() }), request.query)));
+  app.get('/groups', async (request) => directory.listGroups(parse(GroupQuery, request.query)));
   app.get<Params<'id'>>('/groups/:id/members', async (request) => {
     const query = parse(Paging, request.query);
     return directory.members(request.params.id, query.startIndex, query.count);

@@ -1,50 +1,39 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import compress from '@fastify/compress';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import type { TokenVerifier } from '../auth/tokens';
-import { sha256Hex, tokenFromHeader } from '../auth/tokens';
-import { Discovery } from '../scim/discovery';
 import { errorBody } from '../scim/errors';
-import { GroupsService } from '../scim/groups-service';
-import type { SchemaCatalog } from '../schema/resource-types';
-import type { ProvisioningPolicy } from '../scim/users-service';
-import { UsersService } from '../scim/users-service';
 import type { AdminRoutesOptions } from './admin-routes';
 import { adminRoutes } from './admin-routes';
-import type { InvitationsService } from '../admin/invitations-service';
 import { inviteRoutes } from './invite-routes';
-import type { ScimStore } from '../store/types';
-import type { ReceiverLimits } from '../scim/limits';
-import { DEFAULT_LIMITS } from '../scim/limits';
 import { installErrorHandler, installProtocolErrorHandlers, scimClientErrorHandler, scimFrameworkErrors } from './error-handler';
 import { redactUrl } from './log-redaction';
+import { installMetrics } from './metrics';
+import type { OperationsRoutesOptions } from './operations-routes';
+import { operationsRoutes } from './operations-routes';
 import type { PortalOptions } from './portal/portal-options';
 import { portalFrameworkError, portalPlugin } from './portal/portal-plugin';
-import { installMetrics } from './metrics';
 import { sendScim } from './reply';
+import type { ScimRoutesOptions } from './scim-routes';
 import { scimRoutes } from './scim-routes';
 
+/**
+ * Everything the HTTP surfaces serve, built once by the composition root (server.ts); this layer builds
+ * no service and reaches no store.
+ */
 export interface AppOptions {
-  readonly store: ScimStore;
-  readonly verifier: TokenVerifier;
-  readonly catalog: SchemaCatalog;
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
-  readonly rateLimitPerMinute: number;
-  readonly defaultPageSize: number;
-  readonly maxPageSize: number;
-  /** Filters, values, list bytes, query time (defaults: DEFAULT_LIMITS). */
-  readonly limits?: ReceiverLimits;
   /** Compress responses of at least this many bytes for clients that accept it; 0 disables (default 1024). */
   readonly compressionMinBytes?: number;
-  readonly metricsTokenHashes: readonly string[];
-  readonly publicUrl?: string;
   readonly trustProxy?: boolean;
-  readonly policy?: ProvisioningPolicy;
+  /** `/scim/v2`. */
+  readonly scim: ScimRoutesOptions;
+  /** `/healthz`, `/readyz`, `/metrics` (the registry comes from here). */
+  readonly operations: Omit<OperationsRoutesOptions, 'registry' | 'scimVerifier'>;
   /** The admin API and invitation pages; omitted in SCIM-only setups (tests of the protocol layer). */
-  readonly admin?: AdminRoutesOptions & { invitations: InvitationsService };
+  readonly admin?: Omit<AdminRoutesOptions, 'bodyLimitBytes'>;
   /** The admin portal under /admin (and `/` redirecting there). */
   readonly portal?: PortalOptions;
 }
@@ -61,8 +50,7 @@ const MAX_PARAM_LENGTH = 2048;
 
 /** Builds the HTTP application; listening, signals and bootstrap belong to the caller. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const scimErrors = scimFrameworkErrors({ scim: options.verifier, ...(options.admin ? { admin: options.admin.verifier } : {}) });
+  const scimErrors = scimFrameworkErrors({ scim: options.scim.verifier, ...(options.admin ? { admin: options.admin.verifier } : {}) });
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     // Every request's log lines go through a child logger: give it the redacting request serializer.
@@ -110,31 +98,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app, options.bodyLimitBytes);
   const registry = installMetrics(app);
 
-  const serviceLimits = {
-    defaultCount: options.defaultPageSize,
-    maxCount: options.maxPageSize,
-    filter: limits.filter,
-    values: limits.values,
-    maxResponseBytes: limits.maxResponseBytes,
-    queryTimeLimitMs: limits.queryTimeLimitMs,
-  };
-  const users = new UsersService(options.store, options.catalog, serviceLimits, options.policy);
-  const groups = new GroupsService(options.store, options.catalog, serviceLimits);
-  const discovery = new Discovery(options.catalog, { maxResults: options.maxPageSize, maxPayloadSize: options.bodyLimitBytes });
-
-  await app.register(scimRoutes, {
-    prefix: '/scim/v2',
-    verifier: options.verifier,
-    users,
-    groups,
-    discovery,
-    catalog: options.catalog,
-    rateLimitPerMinute: options.rateLimitPerMinute,
-    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-  });
+  await app.register(scimRoutes, { prefix: '/scim/v2', ...options.scim });
 
   if (options.admin) {
-    await app.register(adminRoutes, { prefix: '/api', ...options.admin });
+    await app.register(adminRoutes, { prefix: '/api', ...options.admin, bodyLimitBytes: options.bodyLimitBytes });
     await app.register(inviteRoutes, { prefix: '/invite', invitations: options.admin.invitations });
   }
 
@@ -143,31 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.get('/', async (_request, reply) => reply.redirect('/admin/users', 303));
   }
 
-  // Probes carry no data and must work without credentials (orchestrators call them).
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (request, reply) => {
-    try {
-      await options.store.ping();
-      return { status: 'ready' };
-    } catch (error) {
-      request.log.warn({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ status: 'unavailable', detail: 'database unreachable' });
-    }
-  });
-
-  const metricsDigests = options.metricsTokenHashes.map((h) => Buffer.from(h, 'hex'));
-  app.get('/metrics', async (request, reply) => {
-    // A dedicated metrics token, or any SCIM token.
-    const token = tokenFromHeader(request.headers.authorization);
-    const digest = token ? Buffer.from(sha256Hex(token), 'hex') : undefined;
-    const allowed =
-      digest !== undefined &&
-      (metricsDigests.some((d) => timingSafeEqual(d, digest)) || options.verifier.verify(request.headers.authorization) !== undefined);
-    if (!allowed) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ status: 401, detail: 'Authentication required.' });
-    }
-    return reply.header('content-type', registry.contentType).send(await registry.metrics());
-  });
+  await app.register(operationsRoutes, { ...options.operations, registry, scimVerifier: options.scim.verifier });
 
   app.setNotFoundHandler(async (request, reply) => sendScim(reply, 404, errorBody(404, `No endpoint ${request.method} ${request.url.split('?')[0]}.`)));
   return app;

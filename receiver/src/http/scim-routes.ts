@@ -37,6 +37,8 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 /** /scim/v2: every route, including unknown ones, requires a valid bearer token. */
 export async function scimRoutes(app: FastifyInstance, options: ScimRoutesOptions): Promise<void> {
   const { verifier, users, groups, discovery, catalog } = options;
+  // Declared up front (Fastify keeps the request's shape stable); the auth hook fills it in.
+  app.decorateRequest('credentialId', undefined);
 
   app.addHook('onRequest', async (request, reply) => {
     const credential = verifier.verify(request.headers.authorization);

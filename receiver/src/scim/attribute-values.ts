@@ -13,6 +13,16 @@ export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The element of a multi-valued complex attribute that stands for it: the one marked primary, else the
+ * first (RFC 7643 §2.4). The one rule for "the user's e-mail" (invitations, the admin views, templates).
+ */
+export function primaryElement(value: unknown): JsonObject | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const elements = value.filter(isPlainObject);
+  return elements.find((e) => e.primary === true) ?? elements[0];
+}
+
 /** Okta and Entra variants: real booleans, or "True"/"false" strings (Entra's quirk; accepted defensively). */
 export function coerceBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;

@@ -1,4 +1,3 @@
-import { UnknownMembersError } from '../store/errors';
 import type { GroupChange, GroupRecord, ScimStore } from '../store/types';
 import type { JsonObject } from './attribute-values';
 import { invalidValue, notFound } from './errors';
@@ -10,18 +9,9 @@ import { parseResourceBody } from './resource-body';
 import type { SchemaCatalog } from '../schema/resource-types';
 import type { RequestContext, ResourceResult } from './users-service';
 import type { ServiceLimits } from './users-service';
-import { listBounds, listResponse, translateStoreError } from './users-service';
+import { listBounds, listResponse } from './users-service';
 import { checkValueLimits } from './value-limits';
 import { describeGroupChange } from './activity-summaries';
-
-function translate(error: unknown): unknown {
-  if (error instanceof UnknownMembersError) {
-    const shown = error.ids.slice(0, 10).join(', ');
-    const more = error.ids.length > 10 ? ` and ${error.ids.length - 10} more` : '';
-    return invalidValue(`members: no user has id ${shown}${more}.`);
-  }
-  return translateStoreError(error);
-}
 
 /** Members arrive inside the body; they are stored as memberships, never as part of the group's data. */
 function splitMembers(data: JsonObject): { data: JsonObject; memberIds: string[] } {
@@ -50,12 +40,8 @@ export class GroupsService {
 
   async create(body: unknown, context: RequestContext): Promise<ResourceResult> {
     const { data, memberIds } = this.parse(body);
-    try {
-      const activity = { actor: context.actor ?? 'unknown', action: 'group.create', resourceType: 'Group' as const, summary: `Created group "${String(data.displayName)}"` };
-      return this.result(await this.store.groups.create(data, memberIds, { activity }), context);
-    } catch (error) {
-      throw translate(error);
-    }
+    const activity = { actor: context.actor ?? 'unknown', action: 'group.create', resourceType: 'Group' as const, summary: `Created group "${String(data.displayName)}"` };
+    return this.result(await this.store.groups.create(data, memberIds, { activity }), context);
   }
 
   async get(id: string, projection: Projection, context: RequestContext): Promise<ResourceResult> {
@@ -67,12 +53,7 @@ export class GroupsService {
 
   async list(input: unknown, context: RequestContext): Promise<JsonObject> {
     const { query, projection } = parseListRequest(this.type, input, this.limits);
-    let page;
-    try {
-      page = await this.store.groups.list({ ...query, ...listBounds(this.limits) }, { members: projection.wants('members') });
-    } catch (error) {
-      throw translate(error);
-    }
+    const page = await this.store.groups.list({ ...query, ...listBounds(this.limits) }, { members: projection.wants('members') });
     return listResponse(
       page.totalResults,
       query.startIndex,
@@ -102,15 +83,10 @@ export class GroupsService {
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
-    let deleted: boolean;
-    try {
-      deleted = await this.store.groups.delete(id, {
-        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
-        activity: { actor: context.actor ?? 'unknown', action: 'group.delete', resourceType: 'Group', resourceId: id, summary: `Deleted group ${id}` },
-      });
-    } catch (error) {
-      throw translate(error);
-    }
+    const deleted = await this.store.groups.delete(id, {
+      ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      activity: { actor: context.actor ?? 'unknown', action: 'group.delete', resourceType: 'Group', resourceId: id, summary: `Deleted group ${id}` },
+    });
     if (!deleted) throw notFound(`Group ${id} not found.`);
   }
 
@@ -121,30 +97,21 @@ export class GroupsService {
     projection: Projection,
     context: RequestContext,
   ): Promise<ResourceResult> {
-    let record: GroupRecord | undefined;
     let planned: GroupChange[] = [];
-    try {
-      record = await this.store.groups.modify(
-        id,
-        (current) => (planned = plan(current)),
-        {
-          members: projection.wants('members'),
-          ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
-          describe: (before, change) => {
-            const setData = planned.find((c) => c.kind === 'setData');
-            return {
-              actor: context.actor ?? 'unknown',
-              action,
-              resourceType: 'Group',
-              resourceId: id,
-              summary: describeGroupChange(before.data, setData?.kind === 'setData' ? setData.data : undefined, change),
-            };
-          },
-        },
-      );
-    } catch (error) {
-      throw translate(error);
-    }
+    const record = await this.store.groups.modify(id, (current) => (planned = plan(current)), {
+      members: projection.wants('members'),
+      ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      describe: (before, change) => {
+        const setData = planned.find((c) => c.kind === 'setData');
+        return {
+          actor: context.actor ?? 'unknown',
+          action,
+          resourceType: 'Group',
+          resourceId: id,
+          summary: describeGroupChange(before.data, setData?.kind === 'setData' ? setData.data : undefined, change),
+        };
+      },
+    });
     if (!record) throw notFound(`Group ${id} not found.`);
     const result = this.result(record, context);
     return { ...result, resource: projection.apply(result.resource) };

@@ -1,7 +1,6 @@
-import { QueryBudgetExceededError, UniqueViolationError, UnsupportedQueryError, VersionMismatchError } from '../store/errors';
 import type { ScimStore, UserRecord } from '../store/types';
 import type { JsonObject } from './attribute-values';
-import { ScimError, invalidFilter, notFound, tooMany, uniqueness } from './errors';
+import { notFound } from './errors';
 import type { PagingLimits } from './list-request';
 import type { ValueLimits } from './limits';
 import { checkValueLimits } from './value-limits';
@@ -51,22 +50,6 @@ export const NO_POLICY: ProvisioningPolicy = {
   invitationQueued: () => undefined,
 };
 
-export function translateStoreError(error: unknown): unknown {
-  if (error instanceof UniqueViolationError) {
-    return uniqueness(`A ${error.field === 'userName' ? 'user with userName' : 'group with displayName'} "${error.value}" already exists.`);
-  }
-  if (error instanceof VersionMismatchError) {
-    return new ScimError(412, `The resource changed; its current version is W/"${error.current}".`);
-  }
-  if (error instanceof UnsupportedQueryError) return invalidFilter(error.detail);
-  if (error instanceof QueryBudgetExceededError) {
-    return tooMany(
-      `The filter or sort took longer than ${error.limitMs} ms (SCIM_QUERY_TIME_LIMIT_MS) and was stopped; narrow it, e.g. with userName eq "…".`,
-    );
-  }
-  return error;
-}
-
 /** What the SCIM services bound: paging and filters, value sizes, list bytes, query time. */
 export interface ServiceLimits extends PagingLimits {
   readonly values?: ValueLimits;
@@ -106,19 +89,15 @@ export class UsersService {
     const actor = context.actor ?? 'unknown';
     const target = data.active === true ? this.policy.invitationAddress(data) : undefined;
     const inviteEmail = target && 'email' in target ? target.email : undefined;
-    try {
-      const record = await this.store.users.create(data, {
-        createdBy: actor,
-        activity: { actor, action: 'user.create', resourceType: 'User', summary: `Created ${String(data.userName)}${data.active === false ? ' (inactive)' : ''}` },
-        ...(inviteEmail ? { inviteEmail } : {}),
-        ...(target && 'refused' in target ? { refusedInvite: target.refused } : {}),
-      });
-      if (inviteEmail) this.policy.invitationQueued();
-      this.report(parsed, data.userName, actor);
-      return this.result({ ...record, groups: [] }, context);
-    } catch (error) {
-      throw translateStoreError(error);
-    }
+    const record = await this.store.users.create(data, {
+      createdBy: actor,
+      activity: { actor, action: 'user.create', resourceType: 'User', summary: `Created ${String(data.userName)}${data.active === false ? ' (inactive)' : ''}` },
+      ...(inviteEmail ? { inviteEmail } : {}),
+      ...(target && 'refused' in target ? { refusedInvite: target.refused } : {}),
+    });
+    if (inviteEmail) this.policy.invitationQueued();
+    this.report(parsed, data.userName, actor);
+    return this.result({ ...record, groups: [] }, context);
   }
 
   async get(id: string, projection: Projection, context: RequestContext): Promise<ResourceResult> {
@@ -130,12 +109,7 @@ export class UsersService {
 
   async list(input: unknown, context: RequestContext): Promise<JsonObject> {
     const { query, projection } = parseListRequest(this.type, input, this.limits);
-    let page;
-    try {
-      page = await this.store.users.list({ ...query, ...listBounds(this.limits) }, { groups: projection.wants('groups') });
-    } catch (error) {
-      throw translateStoreError(error);
-    }
+    const page = await this.store.users.list({ ...query, ...listBounds(this.limits) }, { groups: projection.wants('groups') });
     const resources = page.items.map((record) => projection.apply(renderUser(this.type, record, context.baseUrl)));
     return listResponse(page.totalResults, query.startIndex, resources);
   }
@@ -164,35 +138,25 @@ export class UsersService {
   }
 
   async delete(id: string, context: RequestContext): Promise<void> {
-    let deleted: boolean;
-    try {
-      deleted = await this.store.users.delete(id, {
-        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
-        activity: { actor: context.actor ?? 'unknown', action: 'user.delete', resourceType: 'User', resourceId: id, summary: `Deleted user ${id}` },
-      });
-    } catch (error) {
-      throw translateStoreError(error);
-    }
+    const deleted = await this.store.users.delete(id, {
+      ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      activity: { actor: context.actor ?? 'unknown', action: 'user.delete', resourceType: 'User', resourceId: id, summary: `Deleted user ${id}` },
+    });
     if (!deleted) throw notFound(`User ${id} not found.`);
   }
 
   private async write(id: string, context: RequestContext, action: string, mutate: (current: UserRecord) => JsonObject): Promise<UserRecord> {
-    let record: UserRecord | undefined;
-    try {
-      record = await this.store.users.update(id, mutate, {
-        groups: true,
-        ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
-        describe: (before, after) => ({
-          actor: context.actor ?? 'unknown',
-          action,
-          resourceType: 'User',
-          resourceId: id,
-          summary: describeUserChange(before.data, after),
-        }),
-      });
-    } catch (error) {
-      throw translateStoreError(error);
-    }
+    const record = await this.store.users.update(id, mutate, {
+      groups: true,
+      ...(context.ifMatch !== undefined ? { ifVersion: context.ifMatch } : {}),
+      describe: (before, after) => ({
+        actor: context.actor ?? 'unknown',
+        action,
+        resourceType: 'User',
+        resourceId: id,
+        summary: describeUserChange(before.data, after),
+      }),
+    });
     if (!record) throw notFound(`User ${id} not found.`);
     return record;
   }

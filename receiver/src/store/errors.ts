@@ -36,13 +36,6 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** True for a transient database failure (either store): the request may be retried. */
-export function isStoreUnavailable(error: unknown): boolean {
-  if (error instanceof StoreUnavailableError) return true;
-  // Duck-typed: better-sqlite3's error class may come from another realm (test runners).
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_BUSY';
-}
-
 /** A query ran past its time budget and was aborted (SCIM_QUERY_TIME_LIMIT_MS). */
 export class QueryBudgetExceededError extends Error {
   constructor(readonly limitMs: number) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AdminError } from '../../admin/errors';
 import { TemplateInput } from '../../admin/templates-service';
 import type { IssuedToken } from '../../admin/tokens-service';
@@ -19,6 +20,7 @@ import { tokensPage } from '../../portal/views/tokens';
 import type { UserSortChoice, UserTab } from '../../portal/views/users';
 import { USER_TABS, userPage, usersPage } from '../../portal/views/users';
 import type { TemplateRecord } from '../../store/types';
+import { ActiveStatus, ActivityAction, ResourceId, SearchText, TokenCreate, TokenUpdate, optionOf } from '../admin-options';
 import type { PortalOptions } from './portal-options';
 
 type Notice = { kind: 'ok' | 'error' | 'warn'; key?: MessageKey; text?: string };
@@ -68,9 +70,8 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
 
   // Users
   app.get<{ Querystring: Query }>('/users', async (request, reply) => {
-    const q = text(request.query, 'q', 200).trim();
-    const statusText = text(request.query, 'status');
-    const status = statusText === 'active' || statusText === 'inactive' ? statusText : undefined;
+    const q = optionOf(SearchText, request.query, 'q');
+    const status = optionOf(ActiveStatus, request.query, 'status');
     const sortText = text(request.query, 'sort') as UserSortChoice;
     const sort: UserSortChoice = sortText in SORTS ? sortText : 'userName';
     const after = text(request.query, 'after', 400);
@@ -107,11 +108,11 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
 
   // User groups
   app.get<{ Querystring: Query }>('/groups', async (request, reply) => {
-    const q = text(request.query, 'q', 200).trim();
+    const q = optionOf(SearchText, request.query, 'q');
     const after = text(request.query, 'after', 400);
     const before = text(request.query, 'before', 400);
     const result = await directory.browseGroups({ ...(q ? { search: q } : {}), ...(after ? { after } : before ? { before } : {}), limit: PAGE_SIZE });
-    return sendHtml(reply, 200, groupsPage(context(request), q || undefined, result));
+    return sendHtml(reply, 200, groupsPage(context(request), q, result));
   });
 
   app.get<{ Params: { id: string }; Querystring: Query }>('/groups/:id', async (request, reply) => {
@@ -195,7 +196,7 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
   app.post('/tokens', async (request, reply) => {
     let issued: IssuedToken;
     try {
-      issued = await tokens.generate(text(request.body, 'label', 100).trim() || 'SCIM token', actor(request));
+      issued = await tokens.generate(parse(TokenCreate, { label: optionOf(z.string().trim(), request.body, 'label') }).label, actor(request));
     } catch (error) {
       return renderTokens(request, reply, 409, refusal(error));
     }
@@ -204,9 +205,8 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
   });
 
   app.post<{ Params: { id: string } }>('/tokens/:id/status', async (request, reply) => {
-    const status = text(request.body, 'status');
     try {
-      if (status !== 'active' && status !== 'inactive') throw new AdminError(400, 'status: expected active or inactive', 'status');
+      const { status } = parse(TokenUpdate, { status: text(request.body, 'status') });
       await tokens.setStatus(request.params.id, status, actor(request));
     } catch (error) {
       return renderTokens(request, reply, 409, refusal(error));
@@ -299,8 +299,8 @@ export function registerPortalPages(app: FastifyInstance, options: PortalOptions
 
   // Activity
   const activityFilter = (query: unknown) => {
-    const action = text(query, 'action', 100).trim();
-    const resource = text(query, 'resource', 200).trim();
+    const action = optionOf(ActivityAction, query, 'action');
+    const resource = optionOf(ResourceId, query, 'resource');
     return { ...(action ? { action } : {}), ...(resource ? { resourceId: resource } : {}) };
   };
 

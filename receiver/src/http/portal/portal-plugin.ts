@@ -1,7 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminError } from '../../admin/errors';
 import { OidcError } from '../../admin/oidc-service';
 import { SessionsService } from '../../admin/sessions-service';
 import { PORTAL_JS } from '../../portal/assets/portal-js';
@@ -14,6 +13,7 @@ import { Messages, isLocale, negotiateLocale } from '../../portal/i18n';
 import { url } from '../../portal/views/layout';
 import { errorPage, loginPage, oidcErrorPage } from '../../portal/views/login';
 import type { SessionRecord } from '../../store/accounts';
+import { faultOf, urlFault } from '../classify';
 import { clearCookie, readCookie, setCookie } from './cookies';
 import type { PortalOptions } from './portal-options';
 import { registerPortalPages } from './portal-pages';
@@ -27,6 +27,8 @@ const OIDC_NEXT_COOKIE = 'portal_oidc_next';
 /** Long enough to type a password and answer an MFA prompt at Okta. */
 const OIDC_PENDING_SECONDS = 600;
 export const LANG_COOKIE = 'portal_lang';
+/** Portal forms are small; a larger body is refused before it is parsed. */
+const FORM_BODY_LIMIT_BYTES = 256 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,13 +66,15 @@ export function portalFrameworkError(error: FastifyError, request: FastifyReques
   request.log.info({ code: error.code }, 'refused portal URL');
   const m = messagesFor(request);
   reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
-  void sendHtml(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
+  void sendHtml(reply, urlFault(error).status, errorPage(m, m.t('error.title'), m.t('error.badUrl'), url('/users')));
 }
 
 /** `/admin`: the server-rendered admin portal (sessions, CSRF, strict CSP), over the admin services. */
 export async function portalPlugin(app: FastifyInstance, options: PortalOptions): Promise<void> {
+  // Declared up front (Fastify keeps the request's shape stable); the session hook fills it in.
+  app.decorateRequest('portalSession', undefined);
   // Scoped to this plugin: /scim and /api keep accepting JSON only.
-  await app.register(fastifyFormbody, { bodyLimit: 256 * 1024 });
+  await app.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT_BYTES });
 
   const secureFor = (request: FastifyRequest) => options.publicUrl?.startsWith('https://') === true || request.protocol === 'https';
   const cookieOptions = (request: FastifyRequest) => ({ path: PORTAL_PREFIX, httpOnly: true, sameSite: 'lax' as const, secure: secureFor(request) });
@@ -109,14 +113,14 @@ export async function portalPlugin(app: FastifyInstance, options: PortalOptions)
     }
   });
 
+  // classify.ts decides what an error means (as for /scim and /api); the portal renders it as a page.
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const m = messagesFor(request);
-    if (error instanceof AdminError && error.status === 404) return sendHtml(reply, 404, errorPage(m, m.t('common.notFoundTitle'), error.message, url('/users')));
-    if (error instanceof AdminError || (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)) {
-      return sendHtml(reply, error instanceof AdminError ? error.status : error.statusCode!, errorPage(m, m.t('error.title'), error.message, url('/users')));
-    }
-    request.log.error({ err: error }, 'admin portal fault');
-    return sendHtml(reply, 500, errorPage(m, m.t('error.title'), m.t('error.body', { id: String(request.id) }), url('/users')));
+    const fault = faultOf(error, request, { bodyLimitBytes: FORM_BODY_LIMIT_BYTES });
+    if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
+    if (fault.internal) return sendHtml(reply, 500, errorPage(m, m.t('error.title'), m.t('error.body', { id: String(request.id) }), url('/users')));
+    const title = fault.status === 404 ? m.t('common.notFoundTitle') : m.t('error.title');
+    return sendHtml(reply, fault.status, errorPage(m, title, fault.detail, url('/users')));
   });
   app.setNotFoundHandler(async (request, reply) => {
     const m = messagesFor(request);

@@ -4,7 +4,7 @@ import type { InvitationStatus } from '../../store/types';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';
-import { badge, csrfField, page, statusBadge, url } from './layout';
+import { badge, csrfField, sectionPage, statusBadge, url } from './layout';
 
 export function diagnosticsPage(
   ctx: PageContext,
@@ -16,12 +16,11 @@ export function diagnosticsPage(
   extensionUrn: string,
 ): Html {
   const { m } = ctx;
-  return page(
+  return sectionPage(
     ctx,
     'diagnostics',
     m.t('diagnostics.title'),
-    html`<h1>${m.t('diagnostics.title')}</h1>
-<h2>${m.t('diagnostics.undeclared')}</h2>
+    html`<h2>${m.t('diagnostics.undeclared')}</h2>
 <p class="hint">${m.t('diagnostics.undeclaredHint')}</p>
 <div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${m.t('user.attr.name')}</th><th scope="col">${m.t('diagnostics.col.urn')}</th><th scope="col" class="num">${m.t('diagnostics.col.occurrences')}</th><th scope="col">${m.t('diagnostics.col.lastSeen')}</th><th scope="col">${m.t('diagnostics.col.lastUser')}</th><th scope="col">${m.t('common.actions')}</th></tr></thead><tbody>${
       undeclared.length === 0

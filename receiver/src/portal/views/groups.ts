@@ -3,32 +3,32 @@ import type { BrowsePage } from '../../store/browse';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { displayValue, html } from '../html';
-import { page, pager, url } from './layout';
+import { keysetList, page, pager, searchField, sectionPage, url } from './layout';
 
 export function groupsPage(ctx: PageContext, q: string | undefined, result: BrowsePage<GroupSummary>): Html {
   const { m } = ctx;
-  return page(
+  return sectionPage(
     ctx,
     'groups',
     m.t('groups.title'),
-    html`<h1>${m.t('groups.title')}</h1>
-<form class="toolbar" method="get" action="${url('/groups')}" role="search">
-<div class="field"><label for="q">${m.t('groups.searchLabel')}</label><input type="search" id="q" name="q" value="${q ?? ''}" maxlength="200"></div>
+    html`<form class="toolbar" method="get" action="${url('/groups')}" role="search">
+${searchField(m.t('groups.searchLabel'), q)}
 <button type="submit">${m.t('common.search')}</button>
 </form>
-${pager(m, result.total, {
-  ...(result.previous ? { previous: url('/groups', { q, before: result.previous }) } : {}),
-  ...(result.next ? { next: url('/groups', { q, after: result.next }) } : {}),
-})}
-<div class="table-wrap" tabindex="0"><table>
-<thead><tr><th scope="col">${m.t('common.name')}</th><th scope="col" class="num">${m.t('groups.col.members')}</th><th scope="col">${m.t('groups.col.externalId')}</th><th scope="col">${m.t('common.updated')}</th></tr></thead>
-<tbody>${
-      result.items.length === 0
-        ? html`<tr><td colspan="4" class="muted">${m.t('groups.empty')}</td></tr>`
-        : result.items.map(
-            (g) => html`<tr><td><a href="${url(`/groups/${encodeURIComponent(g.id)}`)}">${displayValue(g.displayName)}</a></td><td class="num">${m.number(g.memberCount)}</td><td><code>${displayValue(g.externalId)}</code></td><td>${m.date(g.lastModified)}</td></tr>`,
-          )
-    }</tbody></table></div>`,
+${keysetList(m, {
+  path: '/groups',
+  keep: { q },
+  page: result,
+  headings: [
+    html`<th scope="col">${m.t('common.name')}</th>`,
+    html`<th scope="col" class="num">${m.t('groups.col.members')}</th>`,
+    html`<th scope="col">${m.t('groups.col.externalId')}</th>`,
+    html`<th scope="col">${m.t('common.updated')}</th>`,
+  ],
+  row: (g) =>
+    html`<tr><td><a href="${url(`/groups/${encodeURIComponent(g.id)}`)}">${displayValue(g.displayName)}</a></td><td class="num">${m.number(g.memberCount)}</td><td><code>${displayValue(g.externalId)}</code></td><td>${m.date(g.lastModified)}</td></tr>`,
+  empty: m.t('groups.empty'),
+})}`,
   );
 }
 

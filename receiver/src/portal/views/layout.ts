@@ -5,6 +5,7 @@ import { Html, html } from '../html';
 import type { Messages } from '../i18n';
 import { LOCALES } from '../i18n';
 import type { MessageKey } from '../i18n';
+import type { BrowsePage } from '../../store/browse';
 
 const NAV: readonly { key: NavKey; path: string; label: MessageKey }[] = [
   { key: 'users', path: '/users', label: 'nav.users' },
@@ -79,6 +80,12 @@ ${content}
 }
 
 /** A page outside the signed-in shell (sign-in, errors before a session). */
+/** A page of the navigation whose heading is its title. */
+export function sectionPage(ctx: PageContext, nav: NavKey, title: string, content: Renderable): Html {
+  return page(ctx, nav, title, html`<h1>${title}</h1>
+${content}`);
+}
+
 export function bare(m: Messages, title: string, content: Renderable): Html {
   return document(m, title, html`<body><main id="main" class="login">${content}</main></body>`);
 }
@@ -106,6 +113,39 @@ export function pager(m: Messages, total: number, links: { previous?: string; ne
     m.t('common.previous'),
     'prev',
   )}${link(links.next, m.t('common.next'), 'next')}</span></nav>`;
+}
+
+/** The search box of a list page (`q`, at most 200 characters as the services accept). */
+export const searchField = (label: string, value: string | undefined): Html =>
+  html`<div class="field"><label for="q">${label}</label><input type="search" id="q" name="q" value="${value ?? ''}" maxlength="200"></div>`;
+
+export interface KeysetList<T> {
+  /** The list's portal path, e.g. `/users`. */
+  readonly path: string;
+  /** The query parameters the pager links keep (search, filters, sort). */
+  readonly keep: Record<string, string | undefined>;
+  readonly page: BrowsePage<T>;
+  /** The `<th>` cells. */
+  readonly headings: readonly Html[];
+  readonly row: (item: T) => Html;
+  /** Shown in one muted row when the page is empty. */
+  readonly empty: string;
+}
+
+/** A keyset-paged list (users, groups): the pager, then the table, one row an item. */
+export function keysetList<T>(m: Messages, list: KeysetList<T>): Html {
+  const { page: result, path, keep } = list;
+  return html`${pager(m, result.total, {
+  ...(result.previous ? { previous: url(path, { ...keep, before: result.previous }) } : {}),
+  ...(result.next ? { next: url(path, { ...keep, after: result.next }) } : {}),
+}, result.totalCapped)}
+<div class="table-wrap" tabindex="0"><table>
+<thead><tr>${list.headings}</tr></thead>
+<tbody>${
+      result.items.length === 0
+        ? html`<tr><td colspan="${list.headings.length}" class="muted">${list.empty}</td></tr>`
+        : result.items.map(list.row)
+    }</tbody></table></div>`;
 }
 
 export { Html };

@@ -3,8 +3,7 @@ import { ENTERPRISE_USER_SCHEMA } from '../../schema/urns';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';
-import { url } from './layout';
-import { page } from './layout';
+import { sectionPage, url } from './layout';
 import { copyable } from './tokens';
 
 export interface OktaSetupFacts {
@@ -21,12 +20,11 @@ const OKTA_TYPE: Record<string, string> = { string: 'string', boolean: 'boolean'
 
 export function oktaSetupPage(ctx: PageContext, facts: OktaSetupFacts): Html {
   const { m } = ctx;
-  return page(
+  return sectionPage(
     ctx,
     'oktaSetup',
     m.t('okta.title'),
-    html`<h1>${m.t('okta.title')}</h1>
-<p class="lead">${m.t('okta.intro')}</p>
+    html`<p class="lead">${m.t('okta.intro')}</p>
 <section class="panel" aria-labelledby="reach"><h2 id="reach">${m.t('okta.reach.title')}</h2>
 ${
   facts.publiclyReachable

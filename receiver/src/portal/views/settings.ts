@@ -6,7 +6,7 @@ import type { TemplateRecord } from '../../store/types';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';
-import { badge, csrfField, managedBadge, page, url } from './layout';
+import { badge, csrfField, managedBadge, page, sectionPage, url } from './layout';
 
 export interface AttributeRow {
   readonly attribute: AttributeView;
@@ -26,12 +26,11 @@ export function settingsPage(ctx: PageContext, settings: SettingsView, extension
   const managed = settings.autoInvite.managed;
   const radio = (value: boolean) =>
     html`<div class="check"><input type="radio" id="autoInvite-${value ? 'yes' : 'no'}" name="autoInvite" value="${value ? 'yes' : 'no'}" ${settings.autoInvite.value === value ? html`checked` : ''} ${managed ? html`disabled` : ''}><label for="autoInvite-${value ? 'yes' : 'no'}">${value ? m.t('common.yes') : m.t('common.no')}</label></div>`;
-  return page(
+  return sectionPage(
     ctx,
     'settings',
     m.t('settings.title'),
-    html`<h1>${m.t('settings.title')}</h1>
-<section class="panel" aria-labelledby="edit-settings">
+    html`<section class="panel" aria-labelledby="edit-settings">
 <h2 id="edit-settings">${m.t('settings.edit')}</h2>
 <form method="post" action="${url('/settings')}">${csrfField(ctx)}
 <fieldset class="plain">

@@ -2,16 +2,15 @@ import type { TemplateRecord } from '../../store/types';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';
-import { csrfField, page, url } from './layout';
+import { csrfField, page, sectionPage, url } from './layout';
 
 export function templatesPage(ctx: PageContext, templates: readonly TemplateRecord[]): Html {
   const { m } = ctx;
-  return page(
+  return sectionPage(
     ctx,
     'templates',
     m.t('templates.title'),
-    html`<h1>${m.t('templates.title')}</h1>
-<p class="lead">${m.t('templates.intro')}</p>
+    html`<p class="lead">${m.t('templates.intro')}</p>
 <p><a class="button" href="${url('/templates/new')}">${m.t('templates.new')}</a></p>
 <div class="table-wrap" tabindex="0"><table><thead><tr><th scope="col">${m.t('common.name')}</th><th scope="col">${m.t('templates.fields')}</th><th scope="col">${m.t('common.updated')}</th></tr></thead><tbody>${
       templates.length === 0

@@ -3,7 +3,7 @@ import { MAX_TOKENS } from '../../admin/tokens-service';
 import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { html } from '../html';
-import { badge, csrfField, managedBadge, page, statusBadge, url } from './layout';
+import { badge, csrfField, managedBadge, sectionPage, statusBadge, url } from './layout';
 
 export function copyable(ctx: PageContext, id: string, value: string): Html {
   return html`<span class="secret"><code id="${id}">${value}</code><button type="button" class="secondary small" data-copy="${id}" data-copied="${ctx.m.t('common.copied')}">${ctx.m.t('common.copy')}</button></span>`;
@@ -14,12 +14,11 @@ export function tokensPage(ctx: PageContext, scimBaseUrl: string, tokens: readon
   const stored = tokens.filter((t) => !t.managed);
   const action = (t: TokenView, path: string, label: string, extra: Html | string = '', confirm?: string, style = 'secondary') =>
     html`<form class="inline" method="post" action="${url(`/tokens/${encodeURIComponent(t.id)}/${path}`)}" ${confirm ? html`data-confirm="${confirm}"` : ''}>${csrfField(ctx)}${extra}<button class="${style} small" type="submit" aria-label="${label} ${t.label}">${label}</button></form>`;
-  return page(
+  return sectionPage(
     ctx,
     'tokens',
     m.t('tokens.title'),
-    html`<h1>${m.t('tokens.title')}</h1>
-<p class="lead">${m.t('tokens.intro')}</p>
+    html`<p class="lead">${m.t('tokens.intro')}</p>
 <section class="panel" aria-labelledby="base-url"><h2 id="base-url">${m.t('tokens.baseUrl')}</h2>${copyable(ctx, 'scim-base-url', scimBaseUrl)}</section>
 ${
   issued

@@ -5,7 +5,7 @@ import type { PageContext } from '../context';
 import type { Html } from '../html';
 import { displayValue, html } from '../html';
 import { activityRows } from './activity';
-import { badge, csrfField, page, pager, statusBadge, url } from './layout';
+import { badge, csrfField, keysetList, page, searchField, sectionPage, statusBadge, url } from './layout';
 
 export type UserSortChoice = 'userName' | 'userNameDesc' | 'newest' | 'oldest';
 
@@ -19,13 +19,12 @@ export function usersPage(ctx: PageContext, filter: UsersFilter, result: BrowseP
   const { m } = ctx;
   const keep = { q: filter.q, status: filter.status, sort: filter.sort === 'userName' ? undefined : filter.sort };
   const option = (value: string, label: string, current: string | undefined) => html`<option value="${value}" ${value === (current ?? '') ? html`selected` : ''}>${label}</option>`;
-  return page(
+  return sectionPage(
     ctx,
     'users',
     m.t('users.title'),
-    html`<h1>${m.t('users.title')}</h1>
-<form class="toolbar" method="get" action="${url('/users')}" role="search">
-<div class="field"><label for="q">${m.t('users.searchLabel')}</label><input type="search" id="q" name="q" value="${filter.q ?? ''}" maxlength="200"></div>
+    html`<form class="toolbar" method="get" action="${url('/users')}" role="search">
+${searchField(m.t('users.searchLabel'), filter.q)}
 <div class="field"><label for="status">${m.t('users.statusLabel')}</label><select id="status" name="status">${[
       option('', m.t('common.all'), filter.status),
       option('active', m.t('common.active'), filter.status),
@@ -40,17 +39,19 @@ export function usersPage(ctx: PageContext, filter: UsersFilter, result: BrowseP
 <button type="submit">${m.t('common.search')}</button>
 ${filter.q || filter.status || filter.sort !== 'userName' ? html`<a class="button secondary" href="${url('/users')}">${m.t('common.reset')}</a>` : ''}
 </form>
-${pager(m, result.total, {
-  ...(result.previous ? { previous: url('/users', { ...keep, before: result.previous }) } : {}),
-  ...(result.next ? { next: url('/users', { ...keep, after: result.next }) } : {}),
-}, result.totalCapped)}
-<div class="table-wrap" tabindex="0"><table>
-<thead><tr><th scope="col">${m.t('users.col.userName')}</th><th scope="col">${m.t('users.col.displayName')}</th><th scope="col">${m.t('users.col.email')}</th><th scope="col">${m.t('common.status')}</th><th scope="col">${m.t('users.col.enrolled')}</th><th scope="col">${m.t('common.created')}</th></tr></thead>
-<tbody>${
-      result.items.length === 0
-        ? html`<tr><td colspan="6" class="muted">${m.t('users.empty')}</td></tr>`
-        : result.items.map(
-            (u) => html`<tr>
+${keysetList(m, {
+  path: '/users',
+  keep,
+  page: result,
+  headings: [
+    html`<th scope="col">${m.t('users.col.userName')}</th>`,
+    html`<th scope="col">${m.t('users.col.displayName')}</th>`,
+    html`<th scope="col">${m.t('users.col.email')}</th>`,
+    html`<th scope="col">${m.t('common.status')}</th>`,
+    html`<th scope="col">${m.t('users.col.enrolled')}</th>`,
+    html`<th scope="col">${m.t('common.created')}</th>`,
+  ],
+  row: (u) => html`<tr>
 <td><a href="${url(`/users/${encodeURIComponent(u.id)}`)}">${displayValue(u.userName)}</a></td>
 <td>${displayValue(u.displayName)}</td>
 <td>${displayValue(u.email)}</td>
@@ -58,8 +59,8 @@ ${pager(m, result.total, {
 <td>${u.enrolled ? m.t('common.yes') : m.t('common.no')}</td>
 <td>${m.date(u.created)}</td>
 </tr>`,
-          )
-    }</tbody></table></div>`,
+  empty: m.t('users.empty'),
+})}`,
   );
 }
 

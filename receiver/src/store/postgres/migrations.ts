@@ -1,7 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../../time/clock';
-import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
+import { backfillFoldedData, backfillSearchText, refoldKeys } from '../sql/unicode-backfill';
 
 /** The channel change notifications travel on; the payload is a ChangeTopic. */
 export const CHANGE_CHANNEL = 'okta_scim_kit_changes';
@@ -198,9 +198,7 @@ const migrations = (clock: Clock): Record<string, Migration> => ({
       await sql`ALTER TABLE scim_groups ADD COLUMN data_folded text NOT NULL DEFAULT '{}'`.execute(db);
       // Rows written before the fold (a database of this branch's earlier builds): their folded keys
       // become foldText's (NFC) and their documents get a folded copy, as SQLite's 0003 does.
-      await refold(db, { table: 'scim_users', key: 'id', source: 'user_name', folded: 'user_name_lower', resourceType: 'User', what: 'userName' }, clock);
-      await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' }, clock);
-      await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' }, clock);
+      await refoldKeys(db, clock);
       await backfillFoldedData(db, 'scim_users');
       await backfillFoldedData(db, 'scim_groups');
     },

@@ -2,6 +2,7 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { QueryBudgetExceededError, StoreUnavailableError } from '../errors';
 import type { SqlStoreDialect } from '../sql/dialect';
+import { transientReason } from './transient-errors';
 
 type Expr = RawBuilder<unknown>;
 
@@ -74,5 +75,6 @@ export const postgresDialect: SqlStoreDialect = {
     if (match) return match[1];
     return typeof constraint === 'string' ? constraint : 'unknown';
   },
+  transientReason,
   rowLocks: true,
 };

@@ -50,6 +50,12 @@ export interface SqlStoreDialect extends SqlJsonDialect {
   /** The column a unique-constraint violation is about, or undefined when `error` is something else. */
   uniqueViolationColumn(error: unknown): string | undefined;
   /**
+   * Why `error` is transient (a lock held elsewhere past the busy timeout, a dropped connection, a
+   * serialization failure), or undefined when it is not: the store then raises StoreUnavailableError, so
+   * the request may be retried, instead of the driver's error.
+   */
+  transientReason(error: unknown): string | undefined;
+  /**
    * Whether read-modify-write transactions must lock the rows they read (`FOR NO KEY UPDATE`,
    * `SKIP LOCKED`): true with concurrent writers (PostgreSQL, several replicas); SQLite serializes
    * every write transaction on its single connection and has no such clause.

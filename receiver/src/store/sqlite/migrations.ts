@@ -1,7 +1,7 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../../time/clock';
-import { backfillFoldedData, backfillSearchText, refold } from '../sql/unicode-backfill';
+import { backfillFoldedData, backfillSearchText, refoldKeys } from '../sql/unicode-backfill';
 
 /** Schema history; append only. */
 const migrations = (clock: Clock): Record<string, Migration> => ({
@@ -143,9 +143,7 @@ const migrations = (clock: Clock): Record<string, Migration> => ({
   },
   '0003_unicode_fold': {
     async up(db: Kysely<unknown>) {
-      await refold(db, { table: 'scim_users', key: 'id', source: 'user_name', folded: 'user_name_lower', resourceType: 'User', what: 'userName' }, clock);
-      await refold(db, { table: 'scim_groups', key: 'id', source: 'display_name', folded: 'display_name_lower', resourceType: 'Group', what: 'Group displayName' }, clock);
-      await refold(db, { table: 'templates', key: 'id', source: 'name', folded: 'name_lower', resourceType: 'Template', what: 'Template name' }, clock);
+      await refoldKeys(db, clock);
       // The folded copy of every resource's JSON, which case-insensitive filters read (foldedJson).
       for (const table of ['scim_users', 'scim_groups'] as const) {
         await sql`ALTER TABLE ${sql.table(table)} ADD COLUMN data_folded TEXT NOT NULL DEFAULT '{}'`.execute(db);

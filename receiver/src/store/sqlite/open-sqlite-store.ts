@@ -8,6 +8,7 @@ import { SqlScimStore } from '../sql/sql-store';
 import type { Tables } from '../sql/tables';
 import { sqliteMigrations } from './migrations';
 import { sqliteDialect } from './sqlite-dialect';
+import { prepareTranslated, translatingStatement } from './translating-statement';
 import { registerSqliteFunctions } from './sqlite-functions';
 
 export interface SqliteStoreOptions {
@@ -26,19 +27,22 @@ export interface SqliteStoreOptions {
   readonly clock: Clock;
 }
 
-/** better-sqlite3 statements are reusable; Kysely prepares per query, so keep the compiled ones. */
+/**
+ * better-sqlite3 statements are reusable; Kysely prepares per query, so keep the compiled ones. Each one
+ * reports a lock held elsewhere as StoreUnavailableError (translating-statement.ts).
+ */
 function withStatementCache(db: Database.Database, capacity = 512): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => db.close(),
     prepare(sqlText: string): SqliteStatement {
       let statement = cache.get(sqlText);
       if (!statement) {
-        statement = db.prepare(sqlText);
+        statement = translatingStatement(prepareTranslated(db, sqlText));
         if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
         cache.set(sqlText, statement);
       }
-      return statement as unknown as SqliteStatement;
+      return statement;
     },
   };
 }

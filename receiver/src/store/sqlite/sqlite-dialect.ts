@@ -45,4 +45,10 @@ export const sqliteDialect: SqlStoreDialect = {
     const match = /UNIQUE constraint failed: [\w]+\.(\w+)/.exec(message);
     return match?.[1] ?? 'unknown';
   },
+  transientReason(error) {
+    // SQLITE_BUSY and its extended codes: another connection (a backup, a second process) holds the lock
+    // past busy_timeout. Duck-typed like uniqueViolationColumn.
+    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    return typeof code === 'string' && code.startsWith('SQLITE_BUSY') ? `the database file is locked (${code})` : undefined;
+  },
 };
