@@ -17,6 +17,7 @@ import { portalFrameworkError, portalPlugin } from './portal/portal-plugin';
 import { sendScim } from './reply';
 import type { ScimRoutesOptions } from './scim-routes';
 import { scimRoutes } from './scim-routes';
+import { installGracefulClose } from './graceful-close';
 
 /**
  * Everything the HTTP surfaces serve, built once by the composition root (server.ts); this layer builds
@@ -75,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installGracefulClose(app);
 
   installProtocolErrorHandlers(app);
 
