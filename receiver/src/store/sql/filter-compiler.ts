@@ -70,6 +70,8 @@ interface Operand {
   readonly expr: Expr;
   /** The expression already holds folded text (userName, group displayName, the folded JSON copy): fold only the value. */
   readonly preLowered: boolean;
+  /** Never NULL (the folded key columns): an `eq` needs no `IS NOT NULL` guard to stay two-valued. */
+  readonly notNull?: boolean;
 }
 
 export class FilterCompiler {
@@ -158,7 +160,8 @@ export class FilterCompiler {
     const location = this.mapping.locate(ref);
     switch (location.kind) {
       case 'column':
-        return test({ expr: location.expr, preLowered: location.preLowered === true });
+        // The pre-lowered columns are the NOT NULL folded keys (user_name_lower, display_name_lower).
+        return test({ expr: location.expr, preLowered: location.preLowered === true, notNull: location.preLowered === true });
       case 'constant':
         // A literal, not a parameter: PostgreSQL cannot type a bare `$1 IS NOT NULL` (the values are fixed in code).
         return test({ expr: sql.lit(location.value), preLowered: false });
@@ -246,7 +249,9 @@ export class FilterCompiler {
         test = sql<SqlBool>`${expr} <= ${param}`;
         break;
     }
-    if (operand.preLowered && op === 'eq') return test; // keeps `user_name_lower = ?` a plain index lookup
+    // Keeps `user_name_lower = ?` a plain index lookup. Elsewhere the guard stays: a bare `NULL = ?` is
+    // NULL, and `ne` or `not` over it would drop an absent value instead of selecting it.
+    if (operand.notNull && op === 'eq') return test;
     return sql<SqlBool>`(${raw} IS NOT NULL AND ${test})`;
   }
 }
