@@ -10,10 +10,17 @@
  *
  * Named, legitimate limits of the table:
  * - numbers and dateTimes: no multi-valued complex attribute has such a sub-attribute (custom attributes
- *   are simple), so no value filter can compare one; PATCH rejects `[...]` on anything else.
+ *   are simple), so no HTTP request can put one in a value filter. The last table compares them one
+ *   layer down instead: a synthetic extension, the evaluator called directly, the store's list() for SQL.
  * - ordering on PostgreSQL follows the database collation; test databases (and this comparison) use
  *   C.UTF-8, i.e. code-point order, which is what SQLite's BINARY collation and the evaluator use.
  */
+import type { ResolvedFilter } from '../../receiver/src/schema/query';
+import type { AttributeRef, ResourceType } from '../../receiver/src/schema/resource-types';
+import { USER_RESOURCE_TYPE, resolveAttributePath } from '../../receiver/src/schema/resource-types';
+import type { AttributeDefinition } from '../../receiver/src/schema/schema-definitions';
+import { parseValueFilter } from '../../receiver/src/scim/filter';
+import { matchesElement } from '../../receiver/src/scim/value-filter';
 import { TestReceiver, expectScimError, patchOp } from './support/harness';
 
 type Element = Record<string, unknown>;
@@ -76,14 +83,22 @@ const AGREEING: [Attribute, string][] = [
   ['emails', 'value sw "ann"'],
   ['emails', 'value sw "I\u0307"'],
   ['emails', 'value sw "\u{1F600}"'],
+  ['emails', 'value sw "example"'],
+  ['emails', 'type sw "o"'],
   ['emails', 'value ew ".COM"'],
   ['emails', 'value ew "example.fr"'],
   ['emails', 'type ew "K"'],
+  ['emails', 'type ew "e"'],
+  ['emails', 'value ew "EXAMPLE"'],
   // gt / ge / lt / le (code-point order on the folded text)
   ['emails', 'value gt "b"'],
   ['emails', 'value ge "bob@example.com"'],
   ['emails', 'value lt "b"'],
   ['emails', 'value le "bob@example.com"'],
+  ['emails', 'value lt "bob@example.com"'],
+  ['emails', 'value gt "bob@example.com"'],
+  ['emails', 'display lt "ann"'],
+  ['emails', 'display ge "ann"'],
   ['emails', 'value gt "\uFF41"'],
   ['emails', 'value lt "\u{1F600}"'],
   ['emails', 'value ge "\u00E9"'],
@@ -131,6 +146,10 @@ const AGREEING: [Attribute, string][] = [
   ['photos', 'value ew ".PNG"'],
   ['photos', 'value gt "https://img.example.com/B"'],
   ['photos', 'value le "https://img.example.com/ann.png"'],
+  ['photos', 'value lt "https://img.example.com/ann.png"'],
+  ['photos', 'value ge "https://img.example.com/ann.png"'],
+  ['photos', 'value sw "img"'],
+  ['photos', 'value ew "Ann.png"'],
   ['photos', 'value lt "https://img.example.com/\u00E9"'],
   ['photos', 'type eq "photo"'],
   ['photos', 'type ne "photo"'],
@@ -143,6 +162,9 @@ const AGREEING: [Attribute, string][] = [
   // several sub-attributes of a non-standard complex shape
   ['addresses', 'locality eq "SPRINGFIELD"'],
   ['addresses', 'country sw "U"'],
+  ['addresses', 'locality gt "springfield"'],
+  ['addresses', 'locality le "springfield"'],
+  ['addresses', 'locality ew "FIELD"'],
   ['addresses', 'formatted co "STRASSE"'],
   ['addresses', 'formatted co "STRAßE"'],
   ['addresses', 'streetAddress pr'],
@@ -269,5 +291,55 @@ describe('absent values outside value filters', () => {
     const response = await r.get(`/Users?count=200&attributes=id&filter=${encodeURIComponent(filter)}`);
     expect(response.status).toBe(200);
     expect(response.body.totalResults).toBe(all ? ids.length : 0);
+  });
+});
+
+describe('numbers and dateTimes (no HTTP path reaches them: evaluator and store compared directly)', () => {
+  const URN = 'urn:ietf:params:scim:schemas:extension:agreement:2.0:User';
+  const sub = (name: string, type: AttributeDefinition['type']): AttributeDefinition => ({
+    name, type, multiValued: false, description: name, required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none',
+  });
+  const scores: AttributeDefinition = {
+    ...sub('scores', 'complex'),
+    multiValued: true,
+    subAttributes: [sub('value', 'integer'), sub('weight', 'decimal'), sub('at', 'dateTime'), sub('label', 'string')],
+  };
+  const type: ResourceType = {
+    ...USER_RESOURCE_TYPE,
+    extensions: [...USER_RESOURCE_TYPE.extensions, { id: URN, name: 'Agreement', description: 'test only', attributes: [scores] }],
+  };
+  const parent: AttributeRef = resolveAttributePath(type, `${URN}:scores`)!;
+  const ELEMENTS: Element[] = [
+    { value: 3, weight: 1.5, at: '2024-05-01T12:00:00Z', label: 'Three' },
+    { value: -2, weight: 0.25, at: '2024-05-01T12:00:00.000Z' },
+    { value: 10, weight: 10, at: '2023-12-31T23:59:59Z', label: 'ten' },
+    // The same instant as the first, written differently. Both sides compare a stored dateTime as text with
+    // the value's ISO form (…T12:00:00.000Z), so neither calls them equal: a shared limit, not a disagreement.
+    { value: 0, at: '2024-05-01T14:00:00+02:00' },
+    { weight: -1.5, label: '3' },
+  ];
+  const FILTERS = [
+    'value eq 3', 'value ne 3', 'value gt 0', 'value ge 3', 'value lt 0', 'value le 3', 'value eq -2', 'value pr', 'value eq null',
+    'weight gt 1', 'weight le 0.25', 'weight eq 10', 'weight lt 0', 'weight ne 1.5',
+    'at gt "2024-01-01T00:00:00Z"', 'at eq "2024-05-01T12:00:00Z"', 'at eq "2024-05-01T14:00:00+02:00"', 'at le "2024-05-01T12:00:00.000Z"', 'at lt "2024-05-01"',
+    'at pr', 'not (at pr)', 'value gt 0 and weight lt 5', 'value lt 0 or label eq "TEN"', 'not (value ge 3) and at pr', 'label eq 3',
+  ];
+
+  let holders: string[] = [];
+  beforeAll(async () => {
+    holders = ids.slice(0, ELEMENTS.length);
+    for (const [i, id] of holders.entries()) {
+      const updated = await r.store.users.update(id, (current) => ({ ...current.data, [URN]: { scores: [ELEMENTS[i]] } }), { groups: false });
+      expect(updated).toBeDefined();
+    }
+  });
+
+  it.each(FILTERS)('scores[%s]', async (text) => {
+    const filter = parseValueFilter(type, parent, text);
+    const byEvaluator = ELEMENTS.flatMap((element, i) => (matchesElement(filter, element) ? [i] : []));
+    const query: ResolvedFilter = { kind: 'valuePath', attr: parent, filter };
+    const page = await r.store.users.list({ filter: query, startIndex: 1, count: 200 }, { groups: false });
+    const bySql = page.items.map((u) => holders.indexOf(u.id)).sort((a, b) => a - b);
+    expect({ text, selected: byEvaluator }).toEqual({ text, selected: bySql });
   });
 });

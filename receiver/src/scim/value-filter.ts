@@ -50,7 +50,7 @@ function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: u
     case 'co':
       return a.includes(e);
     case 'sw':
-      return a.includes(e);
+      return a.startsWith(e);
     case 'ew':
       return a.endsWith(e);
     default:

@@ -45,8 +45,11 @@ function isCaseInsensitiveString(def: AttributeDefinition): boolean {
   return (def.type === 'string' || def.type === 'reference') && !def.caseExact;
 }
 
-/** Whether a value filter compares a case-exact string (which the folded copy of the data would not hold as is). */
-function comparesCaseExactString(filter: ResolvedFilter): boolean {
+/**
+ * Whether a value filter compares text that the folded copy of the data does not hold as is: a case-exact
+ * string, or a dateTime (folding lower-cases its `T` and `Z`).
+ */
+function comparesFoldSensitiveText(filter: ResolvedFilter): boolean {
   const stack: ResolvedFilter[] = [filter];
   while (stack.length > 0) {
     const f = stack.pop()!;
@@ -55,6 +58,7 @@ function comparesCaseExactString(filter: ResolvedFilter): boolean {
     else if (f.kind === 'compare') {
       const leaf = leafOf(f.attr);
       if ((leaf.type === 'string' || leaf.type === 'reference' || leaf.type === 'binary') && leaf.caseExact && typeof f.value === 'string') return true;
+      if (leaf.type === 'dateTime' && f.value !== null) return true;
     }
   }
   return false;
@@ -139,8 +143,8 @@ export class FilterCompiler {
     const location = this.mapping.locate(ref);
     if (location.kind === 'relation') return location.exists((sub) => this.compileIn(inner, { kind: 'relation', sub }));
     if (location.kind === 'json' && ref.attribute.multiValued) {
-      // Over the folded copy unless a case-exact string is compared inside (folding changes only strings).
-      const folded = !comparesCaseExactString(inner);
+      // Over the folded copy unless text that folding changes is compared inside (folding changes only strings).
+      const folded = !comparesFoldSensitiveText(inner);
       return this.dialect.jsonArrayExists(folded ? this.mapping.foldedDataColumn : this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
         this.compileIn(inner, { kind: 'json', element, folded }),
       );
