@@ -1,7 +1,6 @@
 import type { Filter } from 'scim2-parse-filter';
 import { parse } from 'scim2-parse-filter';
 import type { CompareOperator, ResolvedFilter } from '../schema/query';
-import { foldText } from '../text/fold';
 import { coerceBoolean } from './attribute-values';
 import { invalidFilter } from './errors';
 import type { FilterLimits } from './limits';
@@ -215,56 +214,5 @@ function resolve(type: ResourceType, ast: Filter, parent: AttributeRef | undefin
       const ref = comparable(resolveRef(type, node.attrPath, parent), node.attrPath);
       return { kind: 'compare', op, attr: ref, value: checkValue(leafOf(ref), op, node.compValue, node.attrPath) };
     }
-  }
-}
-
-/** In-memory evaluation of a value filter against one element of a multi-valued attribute (PATCH paths). */
-export function matchesElement(filter: ResolvedFilter, element: Record<string, unknown>): boolean {
-  switch (filter.kind) {
-    case 'and':
-      return filter.filters.every((f) => matchesElement(f, element));
-    case 'or':
-      return filter.filters.some((f) => matchesElement(f, element));
-    case 'not':
-      return !matchesElement(filter.filter, element);
-    case 'valuePath':
-      return false;
-    case 'present': {
-      const value = filter.attr.subAttribute ? element[filter.attr.subAttribute.name] : element.value;
-      return value !== undefined && value !== null && value !== '';
-    }
-    case 'compare': {
-      const leaf = leafOf(filter.attr);
-      const actual = filter.attr.subAttribute ? element[filter.attr.subAttribute.name] : element.value;
-      return compareValues(leaf, filter.op, actual, filter.value);
-    }
-  }
-}
-
-function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: unknown, expected: string | number | boolean | null): boolean {
-  if (expected === null) return op === 'eq' ? actual === undefined || actual === null : actual !== undefined && actual !== null;
-  if (op === 'ne') return !compareValues(leaf, 'eq', actual, expected);
-  if (actual === undefined || actual === null) return false;
-  if (typeof expected === 'boolean') return coerceBoolean(actual) === expected;
-  const fold = (v: unknown) => (typeof v === 'string' && !leaf.caseExact ? foldText(v) : v);
-  const a = fold(typeof expected === 'number' ? actual : String(actual)) as string | number;
-  const e = fold(expected) as string | number;
-  switch (op) {
-    case 'eq':
-      return a === e;
-    case 'co':
-      return String(a).includes(String(e));
-    case 'sw':
-      return String(a).startsWith(String(e));
-    case 'ew':
-      return String(a).endsWith(String(e));
-    case 'gt':
-      return a > e;
-    case 'ge':
-      return a >= e;
-    case 'lt':
-      return a < e;
-    case 'le':
-      return a <= e;
   }
 }

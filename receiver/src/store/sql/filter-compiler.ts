@@ -45,8 +45,11 @@ function isCaseInsensitiveString(def: AttributeDefinition): boolean {
   return (def.type === 'string' || def.type === 'reference') && !def.caseExact;
 }
 
-/** Whether a value filter compares a case-exact string (which the folded copy of the data would not hold as is). */
-function comparesCaseExactString(filter: ResolvedFilter): boolean {
+/**
+ * Whether a value filter compares text that the folded copy of the data does not hold as is: a case-exact
+ * string, or a dateTime (folding lower-cases its `T` and `Z`).
+ */
+function comparesFoldSensitiveText(filter: ResolvedFilter): boolean {
   const stack: ResolvedFilter[] = [filter];
   while (stack.length > 0) {
     const f = stack.pop()!;
@@ -55,6 +58,7 @@ function comparesCaseExactString(filter: ResolvedFilter): boolean {
     else if (f.kind === 'compare') {
       const leaf = leafOf(f.attr);
       if ((leaf.type === 'string' || leaf.type === 'reference' || leaf.type === 'binary') && leaf.caseExact && typeof f.value === 'string') return true;
+      if (leaf.type === 'dateTime' && f.value !== null) return true;
     }
   }
   return false;
@@ -70,6 +74,8 @@ interface Operand {
   readonly expr: Expr;
   /** The expression already holds folded text (userName, group displayName, the folded JSON copy): fold only the value. */
   readonly preLowered: boolean;
+  /** Never NULL (the folded key columns): an `eq` needs no `IS NOT NULL` guard to stay two-valued. */
+  readonly notNull?: boolean;
 }
 
 export class FilterCompiler {
@@ -137,8 +143,8 @@ export class FilterCompiler {
     const location = this.mapping.locate(ref);
     if (location.kind === 'relation') return location.exists((sub) => this.compileIn(inner, { kind: 'relation', sub }));
     if (location.kind === 'json' && ref.attribute.multiValued) {
-      // Over the folded copy unless a case-exact string is compared inside (folding changes only strings).
-      const folded = !comparesCaseExactString(inner);
+      // Over the folded copy unless text that folding changes is compared inside (folding changes only strings).
+      const folded = !comparesFoldSensitiveText(inner);
       return this.dialect.jsonArrayExists(folded ? this.mapping.foldedDataColumn : this.mapping.dataColumn, jsonPathOf(ref, false), (element) =>
         this.compileIn(inner, { kind: 'json', element, folded }),
       );
@@ -158,7 +164,8 @@ export class FilterCompiler {
     const location = this.mapping.locate(ref);
     switch (location.kind) {
       case 'column':
-        return test({ expr: location.expr, preLowered: location.preLowered === true });
+        // The pre-lowered columns are the NOT NULL folded keys (user_name_lower, display_name_lower).
+        return test({ expr: location.expr, preLowered: location.preLowered === true, notNull: location.preLowered === true });
       case 'constant':
         // A literal, not a parameter: PostgreSQL cannot type a bare `$1 IS NOT NULL` (the values are fixed in code).
         return test({ expr: sql.lit(location.value), preLowered: false });
@@ -246,7 +253,9 @@ export class FilterCompiler {
         test = sql<SqlBool>`${expr} <= ${param}`;
         break;
     }
-    if (operand.preLowered && op === 'eq') return test; // keeps `user_name_lower = ?` a plain index lookup
+    // Keeps `user_name_lower = ?` a plain index lookup. Elsewhere the guard stays: a bare `NULL = ?` is
+    // NULL, and `ne` or `not` over it would drop an absent value instead of selecting it.
+    if (operand.notNull && op === 'eq') return test;
     return sql<SqlBool>`(${raw} IS NOT NULL AND ${test})`;
   }
 }
