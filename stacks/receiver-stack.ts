@@ -1,7 +1,8 @@
 import type { EnvironmentConfig } from '../config/schema';
 import type { Construct } from '../constructs/framework';
 import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
-import { NoPlaintextSecrets } from '../constructs/guardrails';
+import { Guardrails } from '../constructs/guardrails/guardrails';
+import { receiverStackRules } from '../constructs/guardrails/packs';
 import { DockerProvider, KubernetesProvider, RandomProvider } from '../constructs/receiver/bindings';
 import { DockerReceiver } from '../constructs/receiver/docker-receiver';
 import type { KubernetesDatabase } from '../constructs/receiver/kubernetes-receiver';
@@ -110,6 +111,6 @@ export class ReceiverStack extends TerraformStack {
       sensitive: true,
       description: `Admin API key for ${publicUrl}/api (terraform output -raw admin_api_key)`,
     });
-    Aspects.of(this).add(new NoPlaintextSecrets());
+    Aspects.of(this).add(new Guardrails(receiverStackRules()));
   }
 }

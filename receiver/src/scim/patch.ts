@@ -141,7 +141,7 @@ export function applyResourcePatch(
   return doc;
 }
 
-/** Path-less add/replace: each key of the value is a path of its own (Okta's deactivate form, doc §7). */
+/** Path-less add/replace: each key of the value is a path of its own (Okta's deactivate form, docs/okta-scim-behavior.md §7). */
 function applyObject(type: ResourceType, doc: JsonObject, op: 'add' | 'replace' | 'remove', value: JsonObject, onUndeclared: UndeclaredSink): void {
   for (const [key, v] of Object.entries(value)) {
     if (/^urn:/i.test(key)) {
@@ -336,7 +336,7 @@ function pruneEmpty(type: ResourceType, doc: JsonObject): void {
 
 /**
  * Translates a group PATCH into data changes plus set-based membership changes, so that member lists
- * are never loaded, modified and saved whole (doc §11.4).
+ * are never loaded, modified and saved whole (docs/okta-scim-behavior.md §11.4).
  */
 export function planGroupPatch(type: ResourceType, data: ResourceData, operations: readonly PatchOperation[]): GroupChange[] {
   const membership: GroupChange[] = [];
