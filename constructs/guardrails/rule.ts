@@ -1,5 +1,5 @@
 import type { IConstruct } from '../framework';
-import { TerraformResource } from '../framework';
+import type { TerraformResource } from '../framework';
 
 /** One guardrail: an id to cite and suppress it by, and the check itself. */
 export interface GuardrailRule {
