@@ -10,7 +10,7 @@
  * The cache lives in node_modules/.cache/okta-scim-kit-ts; deleting it is always safe.
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
@@ -25,7 +25,22 @@ const settingsHash = (() => {
   return hash.digest('hex');
 })();
 
+/** Entries older than this are removed on the next miss (a hit costs one re-transpile at worst). */
+const CACHE_LIFETIME_MS = 14 * 24 * 3600 * 1000;
+
 let compilerOptions;
+let pruned = false;
+
+/** Keeps the cache from growing with every edit ever made: once per process, on the first miss. */
+function pruneOnce() {
+  if (pruned) return;
+  pruned = true;
+  const oldest = Date.now() - CACHE_LIFETIME_MS;
+  for (const entry of readdirSync(CACHE_DIR)) {
+    const file = join(CACHE_DIR, entry);
+    if (statSync(file).mtimeMs < oldest) rmSync(file, { force: true });
+  }
+}
 
 /** tsconfig.json's options (extends resolved), for a CommonJS module with its source map inline. */
 function options(ts) {
@@ -54,6 +69,7 @@ function compiled(source, filename) {
   const output = transpile(source, filename);
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
+    pruneOnce();
     // Written aside and renamed: two synths at once never read half a file.
     const temporary = `${cached}.${process.pid}.tmp`;
     writeFileSync(temporary, output);

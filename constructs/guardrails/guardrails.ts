@@ -7,6 +7,9 @@ import { ALL_RULE_IDS } from './packs';
 /** Metadata type of a suppression (public: `Guardrails.suppressionsOf` reads it; reviewers see it in the tree). */
 export const GUARDRAIL_SUPPRESSION = 'okta-scim-kit:guardrail-suppression';
 
+/** Metadata type of a suppression that took effect (a rule found something and was suppressed). */
+const SUPPRESSED_FINDING = 'okta-scim-kit:guardrail-suppressed';
+
 export interface GuardrailSuppression {
   readonly ruleId: string;
   /** Why the rule does not hold here: shown on every synth. */
@@ -17,7 +20,7 @@ export interface GuardrailSuppression {
  * Runs a pack of rules over a stack (an aspect): a finding is a synthesis error naming the construct
  * and the rule id; a finding on a construct where the rule is suppressed is a warning with the
  * suppression's reason instead, so every exception is visible in the synth output (manifest.json
- * annotations, the cdktf CLI's warnings).
+ * annotations, the cdktf CLI's warnings, and `npm run synth`'s own output).
  */
 export class Guardrails implements IAspect {
   /**
@@ -38,6 +41,13 @@ export class Guardrails implements IAspect {
     return construct.node.scopes.flatMap((scope) => scope.node.metadata.filter((m) => m.type === GUARDRAIL_SUPPRESSION).map((m) => m.data as GuardrailSuppression));
   }
 
+  /** The suppressions that took effect in `scope`'s tree at synthesis: `<construct path>: <rule id> suppressed: <reason>`. */
+  static suppressedFindings(scope: IConstruct): string[] {
+    return scope.node
+      .findAll()
+      .flatMap((node) => node.node.metadata.filter((m) => m.type === SUPPRESSED_FINDING).map((m) => `${node.node.path}: ${String(m.data)}`));
+  }
+
   constructor(readonly rules: readonly GuardrailRule[]) {}
 
   visit(node: IConstruct): void {
@@ -45,6 +55,7 @@ export class Guardrails implements IAspect {
       const findings = rule.check(node);
       if (findings.length === 0) continue;
       const suppression = Guardrails.suppressionsOf(node).find((s) => s.ruleId === rule.id);
+      if (suppression) node.node.addMetadata(SUPPRESSED_FINDING, `${rule.id} suppressed: ${suppression.reason}`);
       for (const finding of findings) {
         if (suppression) Annotations.of(node).addWarning(`${rule.id} suppressed: ${suppression.reason} (finding: ${finding})`);
         else Annotations.of(node).addError(`${rule.id}: ${finding}`);

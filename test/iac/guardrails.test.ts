@@ -3,9 +3,11 @@
  * with the construct's path and the rule id; a suppression (with its reason) turns it into a warning
  * that the synth output carries.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { staging } from '../../config/environments/staging';
 import { App, Aspects, Construct, TerraformOutput, TerraformStack, TerraformVariable } from '../../constructs/framework';
 import { Guardrails } from '../../constructs/guardrails/guardrails';
 import { oktaStackRules, receiverStackRules } from '../../constructs/guardrails/packs';
@@ -135,6 +137,24 @@ describe('suppressions', () => {
       { path: 'okta-dev/P/h', message: expect.stringMatching(/^OKTA-003 suppressed: deleteDownstreamOnDestroy is set for group "h": .* \(finding: delete_target_group_on_destroy must be false/) },
     ]);
   });
+
+  it('`npm run synth` names every suppression that took effect, with its reason', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'environments-'));
+    const out = mkdtempSync(join(tmpdir(), 'synth-out-'));
+    const config = { ...JSON.parse(JSON.stringify(staging)), groupPush: [{ group: 'engineering', deleteDownstreamOnDestroy: true }] };
+    writeFileSync(join(directory, 'staging.ts'), `export const staging = ${JSON.stringify(config)};\n`);
+    try {
+      const root = resolve(__dirname, '../..');
+      const synth = spawnSync(process.execPath, ['-r', './scripts/register-ts.js', 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
+      expect(synth.status).toBe(0);
+      expect(synth.stderr.split('\n').filter((line) => line.startsWith('guardrail '))).toEqual([
+        'guardrail okta-staging/GroupPush/engineering: OKTA-003 suppressed: deleteDownstreamOnDestroy is set for group "engineering": destroying this push deletes the group in the application',
+      ]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('covers what the suppressed construct contains, and only the rule it names', () => {
     const app = oktaStack((stack) => {
