@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from './config/schema';
 import { ConfigError } from './config/schema';
 import { loadEnvironments } from './config/environments';
 import { App } from './constructs/framework';
+import { Guardrails } from './constructs/guardrails/guardrails';
 import { PropsValidationError } from './constructs/validation';
 import { describeForceNewChange, forceNewChanges, readSynthesizedStacks } from './scripts/force-new-changes';
 import { OktaStack } from './stacks/okta-stack';
@@ -34,6 +35,8 @@ if (require.main === module) {
     const app = buildApp(undefined, loadEnvironments(process.env.ENVIRONMENTS_DIR || undefined));
     const previous = readSynthesizedStacks(app.outdir);
     app.synth();
+    // Every guardrail exception, with its reason, on every synth: nobody forgets one was made.
+    for (const line of Guardrails.suppressedFindings(app)) process.stderr.write(`guardrail ${line}\n`);
     // Replacements that delete data, announced before anyone plans (compared with the previous synth).
     for (const change of forceNewChanges(previous, readSynthesizedStacks(app.outdir))) process.stderr.write(`${describeForceNewChange(change)}\n`);
   } catch (error) {

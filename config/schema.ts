@@ -28,7 +28,7 @@ const SECRET_PATTERNS: readonly [RegExp, string][] = [
 
 export const ORG_DOMAINS = ['okta.com', 'oktapreview.com', 'okta-emea.com', 'okta-gov.com', 'okta.mil', 'trexcloud.com'] as const;
 
-/** Okta's SCIM 2.0 Test App variants (behaviour doc §15.1); verify with GET /api/v1/apps (README). */
+/** Okta's SCIM 2.0 Test App variants (docs/okta-scim-behavior.md §15.1); verify with GET /api/v1/apps (README). */
 export const CATALOG_APPS = {
   scim2testapp: 'SAML_2_0',
   scim2headerauth: 'AUTO_LOGIN',

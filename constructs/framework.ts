@@ -19,6 +19,7 @@ export {
   TerraformElement,
   Testing,
   Token,
+  Lazy,
 } from 'cdktf';
 export type { IAspect, ITerraformDependable } from 'cdktf';
 import { TerraformStack as Stack } from 'cdktf';

@@ -1,7 +1,8 @@
 import type { EnvironmentConfig } from '../config/schema';
-import type { Construct, ITerraformDependable } from '../constructs/framework';
+import type { Construct } from '../constructs/framework';
 import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
-import { EnvironmentInLabels, NoPlaintextSecrets, SafeGroupPush } from '../constructs/guardrails';
+import { Guardrails } from '../constructs/guardrails/guardrails';
+import { oktaStackRules } from '../constructs/guardrails/packs';
 import { Assignments } from '../constructs/okta/assignments';
 import type { OktaProviderConfig } from '../constructs/okta/bindings';
 import { OKTA_PROVIDER_VERSION, OktaProvider } from '../constructs/okta/bindings';
@@ -11,6 +12,7 @@ import { OktaUserAttributes } from '../constructs/okta/okta-user-attributes';
 import { ProfileAttributes } from '../constructs/okta/profile-attributes';
 import { ProfileMappings } from '../constructs/okta/profile-mappings';
 import { ProvisioningConnection } from '../constructs/okta/provisioning-connection';
+import type { IScimApp } from '../constructs/okta/scim-app';
 import { ScimApp } from '../constructs/okta/scim-app';
 import { configureBackend } from './backend';
 
@@ -43,7 +45,7 @@ export function oktaCredentialVariables(environment: string): { apiToken: string
 
 /** `okta-<env>`: the Okta side of one environment's SCIM integration. */
 export class OktaStack extends TerraformStack {
-  readonly app: ScimApp;
+  readonly app: IScimApp;
   readonly connection: ProvisioningConnection;
 
   constructor(scope: Construct, id: string, props: OktaStackProps) {
@@ -56,82 +58,67 @@ export class OktaStack extends TerraformStack {
     this.addOverride('terraform.required_providers.okta.version', OKTA_PROVIDER_VERSION);
 
     const receiver = props.receiver ?? this.receiverFromVariables(env);
-    const confirmed = env.provisioning.confirmed;
     const protect = env.destroyProtection;
     const migrate = env.migrateFromPositionalIds;
 
-    this.app = new ScimApp(this, 'App', {
-      environment: env.name,
-      label: env.app.label,
-      catalogName: env.app.catalogName,
-      ...(env.app.existingAppId ? { existingAppId: env.app.existingAppId } : {}),
-    });
-    const appId = this.app.appId;
+    const app = env.app.existingAppId
+      ? ScimApp.fromAppId(this, 'App', env.app.existingAppId)
+      : new ScimApp(this, 'App', { environment: env.name, label: env.app.label, catalogName: env.app.catalogName });
+    this.app = app;
 
+    // Opens the app's provisioning gate once confirmed (in api mode behind the features resource):
+    // attributes, mappings, assignments and group push below all wait on it.
     this.connection = new ProvisioningConnection(this, 'Provisioning', {
-      appId,
+      app,
       scimBaseUrl: receiver.scimBaseUrl,
       token: receiver.token,
       mode: env.provisioning.mode,
-      confirmed,
+      confirmed: env.provisioning.confirmed,
       appSupportsConnectionApi: env.app.connectionApiSupported,
       create: env.provisioning.create,
       update: env.provisioning.update,
       deactivate: env.provisioning.deactivate,
     });
-    // In api mode everything that needs provisioning enabled waits for the features resource.
-    const afterProvisioning: ITerraformDependable[] = this.connection.features ? [this.connection.features] : [];
 
     const userAttributes = new OktaUserAttributes(this, 'OktaUserAttributes', {
       attributes: env.oktaUserAttributes.filter((a) => a.source === 'create'),
       preventDestroy: protect,
     });
     const attributes = new ProfileAttributes(this, 'Attributes', {
-      appId,
+      app,
       extensionUrn: env.scimExtensionUrn,
       attributes: env.attributes,
-      provisioningConfirmed: confirmed,
       preventDestroy: protect,
-      dependsOn: afterProvisioning,
     });
-    const mapped = confirmed ? env.attributes.filter((a) => a.source) : [];
     new ProfileMappings(this, 'Mappings', {
-      appId,
-      mappings: mapped.map((a) => ({ attribute: a.name, expression: a.source as string })),
-      dependsOn: [...Object.values(attributes.properties), ...Object.values(userAttributes.properties), ...afterProvisioning],
+      app,
+      mappings: env.attributes.filter((a) => a.source).map((a) => ({ attribute: a.name, expression: a.source as string })),
+      dependsOn: [...Object.values(attributes.properties), ...Object.values(userAttributes.properties)],
       preventDestroy: protect,
     });
 
     const groups = new OktaGroups(this, 'Groups', { groups: env.groups });
     const assignments = new Assignments(this, 'Assignments', {
-      appId,
-      groups: env.assignments.groups.map((key) => ({ key, groupId: groups.idOf(key) })),
+      app,
+      groups: env.assignments.groups.map((key) => groups.group(key)),
       people: env.assignments.people,
-      // Users assigned before provisioning is enabled are never provisioned automatically.
-      enabled: confirmed,
-      dependsOn: afterProvisioning,
       moveFromPositionalIds: migrate,
     });
     new GroupPush(this, 'GroupPush', {
-      appId,
-      provisioningConfirmed: confirmed,
+      app,
       groups: env.groupPush.map((p) => ({
-        key: p.group,
-        groupId: groups.idOf(p.group),
-        targetName: p.targetName ?? env.groups.find((g) => g.key === p.group)?.name,
+        group: groups.group(p.group),
+        ...(p.targetName ? { targetName: p.targetName } : {}),
         deleteDownstreamOnDestroy: p.deleteDownstreamOnDestroy,
         // Okta pushes only members assigned to the app: the group's own assignment first.
         dependsOn: assignments.groupAssignments[p.group] ? [assignments.groupAssignments[p.group]!] : [],
       })),
-      dependsOn: afterProvisioning,
       moveFromPositionalIds: migrate,
     });
 
-    new TerraformOutput(this, 'app_id', { value: appId, description: 'Okta app id' });
+    new TerraformOutput(this, 'app_id', { value: app.appId, description: 'Okta app id' });
 
-    Aspects.of(this).add(new NoPlaintextSecrets());
-    Aspects.of(this).add(new EnvironmentInLabels(env.name));
-    Aspects.of(this).add(new SafeGroupPush());
+    Aspects.of(this).add(new Guardrails(oktaStackRules(env.name)));
   }
 
   /** One provider per org, with this environment's own credentials (sensitive variables named after it). */

@@ -1,11 +1,11 @@
 import type { EnvironmentConfig } from '../config/schema';
 import type { Construct } from '../constructs/framework';
 import { Aspects, TerraformOutput, TerraformStack, TerraformVariable } from '../constructs/framework';
-import { NoPlaintextSecrets } from '../constructs/guardrails';
+import { Guardrails } from '../constructs/guardrails/guardrails';
+import { receiverStackRules } from '../constructs/guardrails/packs';
 import { DockerProvider, KubernetesProvider, RandomProvider } from '../constructs/receiver/bindings';
 import { DockerReceiver } from '../constructs/receiver/docker-receiver';
-import type { KubernetesDatabase } from '../constructs/receiver/kubernetes-receiver';
-import { KubernetesReceiver } from '../constructs/receiver/kubernetes-receiver';
+import { KubernetesReceiver, ReceiverDatabase } from '../constructs/receiver/kubernetes-receiver';
 import { ReceiverCredentials } from '../constructs/receiver/receiver-credentials';
 import type { ReceiverSettings } from '../constructs/receiver/receiver-settings';
 import type { ScimTokens } from '../constructs/receiver/scim-tokens';
@@ -83,24 +83,25 @@ export class ReceiverStack extends TerraformStack {
       new KubernetesProvider(this, 'kubernetes', deploy.kubernetes.context ? { configContext: deploy.kubernetes.context } : {});
       const k8s = deploy.kubernetes;
       const db = deploy.database;
-      const database: KubernetesDatabase =
+      const database =
         db.type === 'sqlite'
-          ? { kind: 'sqlite' }
+          ? ReceiverDatabase.sqlite()
           : db.existingSecret
-            ? { kind: 'postgres', existingSecret: { name: db.existingSecret.name, key: db.existingSecret.key } }
-            : { kind: 'postgres', url: databaseUrlVariable() };
-      new KubernetesReceiver(this, 'Receiver', {
+            ? ReceiverDatabase.postgresSecret(db.existingSecret.name, db.existingSecret.key)
+            : ReceiverDatabase.postgresUrl(databaseUrlVariable());
+      const receiver = new KubernetesReceiver(this, 'Receiver', {
         ...common,
         name: 'scim-receiver',
         namespace: k8s.namespace ?? `okta-scim-${env.name}`,
         image: deploy.image as string,
         replicas: deploy.replicas,
         database,
-        ...(deploy.autoscaling ? { autoscaling: deploy.autoscaling } : {}),
         storage: { size: k8s.storageSize, ...(k8s.storageClassName ? { storageClassName: k8s.storageClassName } : {}) },
-        ...(k8s.ingress ? { ingress: k8s.ingress } : {}),
-        ...(k8s.allowFromNamespaceLabels ? { allowFromNamespaceLabels: k8s.allowFromNamespaceLabels } : {}),
       });
+      if (k8s.ingress) receiver.exposeViaIngress(k8s.ingress);
+      // Several stateless replicas scale on CPU: by default from `replicas` to twice as many.
+      if (db.type === 'postgres') receiver.autoscale(deploy.autoscaling ?? {});
+      receiver.isolate(k8s.allowFromNamespaceLabels ? { allowFromNamespaceLabels: k8s.allowFromNamespaceLabels } : {});
     }
 
     this.scimBaseUrl = scimBaseUrlOf(publicUrl);
@@ -110,6 +111,6 @@ export class ReceiverStack extends TerraformStack {
       sensitive: true,
       description: `Admin API key for ${publicUrl}/api (terraform output -raw admin_api_key)`,
     });
-    Aspects.of(this).add(new NoPlaintextSecrets());
+    Aspects.of(this).add(new Guardrails(receiverStackRules()));
   }
 }

@@ -1,7 +1,8 @@
 import type { EnvironmentConfig } from '../config/schema';
 import type { Construct } from '../constructs/framework';
 import { Aspects, TerraformStack } from '../constructs/framework';
-import { NoPlaintextSecrets } from '../constructs/guardrails';
+import { Guardrails } from '../constructs/guardrails/guardrails';
+import { receiverStackRules } from '../constructs/guardrails/packs';
 import { RandomProvider } from '../constructs/receiver/bindings';
 import { ScimTokens } from '../constructs/receiver/scim-tokens';
 import { configureBackend } from './backend';
@@ -26,6 +27,6 @@ export class ScimTokenStack extends TerraformStack {
     configureBackend(this, props.environment, id, 'scim-token');
     new RandomProvider(this, 'random');
     this.tokens = new ScimTokens(this, 'ScimToken', { generation: deploy.token.generation });
-    Aspects.of(this).add(new NoPlaintextSecrets());
+    Aspects.of(this).add(new Guardrails(receiverStackRules()));
   }
 }

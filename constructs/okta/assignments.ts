@@ -1,32 +1,23 @@
-import type { ITerraformDependable } from '../framework';
-import { Annotations, Construct, TerraformStack, dependsOnProp, idsBelowStack, logicalIdOf } from '../framework';
+import { Construct, TerraformStack, dependsOnProp, idsBelowStack, logicalIdOf } from '../framework';
 import { Problems } from '../validation';
 import { AppGroupAssignment, AppUser, DataOktaUser } from './bindings';
+import type { IOktaGroup } from './groups';
+import type { IScimApp } from './scim-app';
 
 const KEY = /^[a-z][a-z0-9-]{0,30}$/;
 const LOGIN = /^[^@\s/]+@[^@\s/]+$/;
 
-export interface AssignedGroup {
-  /** The group's key: the assignment's construct id, so its address never depends on list order. */
-  readonly key: string;
-  readonly groupId: string;
-}
-
 export interface AssignmentsProps {
-  readonly appId: string;
-  /** Groups, in priority order (the first one's app profile wins). @default [] */
-  readonly groups?: readonly AssignedGroup[];
+  /**
+   * The app assigned. Users assigned before provisioning is enabled are never provisioned
+   * automatically (Okta's "Provision unprovisioned users", per user), so nothing is assigned until
+   * the app's provisioning gate is open, like attributes and group push.
+   */
+  readonly app: IScimApp;
+  /** Groups, in priority order (the first one's app profile wins); each is addressed by its key. @default [] */
+  readonly groups?: readonly IOktaGroup[];
   /** Okta logins of people assigned directly; each is addressed by its (lower-cased) login. @default [] */
   readonly people?: readonly string[];
-  /**
-   * Whether the assignments may be declared now. Users assigned before provisioning is enabled are
-   * never provisioned automatically (Okta's "Provision unprovisioned users", per user), so in console
-   * mode assignments wait for `provisioning.confirmed`, like attributes and group push.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /** Resources the assignments need first (the provisioning features in api mode). @default [] */
-  readonly dependsOn?: readonly ITerraformDependable[];
   /**
    * Emit `moved` blocks from the positional addresses of earlier releases (`assignment-<i>`) to the
    * login-based ones, in today's list order: set for one deploy after upgrading, then remove.
@@ -65,20 +56,16 @@ export class Assignments extends Construct {
     const userAssignments: Record<string, AppUser> = {};
     this.groupAssignments = groupAssignments;
     this.userAssignments = userAssignments;
-    if (!(props.enabled ?? true)) {
-      if (groups.length + people.length > 0) {
-        Annotations.of(this).addWarning(
-          `${groups.length} group and ${people.length} person assignment(s) wait for provisioning.confirmed: users assigned before provisioning is enabled are not provisioned automatically.`,
-        );
-      }
-      return;
-    }
-    const dependsOn = dependsOnProp(props.dependsOn);
+    const gate = props.app.provisioning;
+    const waiting = `${groups.length} group and ${people.length} person assignment(s) wait for provisioning.confirmed: users assigned before provisioning is enabled are not provisioned automatically.`;
+    if (!gate.admits(this, groups.length + people.length > 0 ? waiting : undefined)) return;
+    const appId = props.app.appId;
+    const dependsOn = dependsOnProp(gate.dependsOn);
     groups.forEach((group, priority) => {
-      const assignment = new AppGroupAssignment(this, `group-${group.key}`, { appId: props.appId, groupId: group.groupId, priority, ...dependsOn });
+      const assignment = new AppGroupAssignment(this, `group-${group.key}`, { appId, groupId: group.groupId, priority, ...dependsOn });
       // Earlier releases declared every group in one okta_app_group_assignments: Terraform cannot move
       // state across types, so each group is imported and the old resource forgotten, never destroyed.
-      if (props.moveFromPositionalIds) assignment.importFrom(`${props.appId}/${group.groupId}`);
+      if (props.moveFromPositionalIds) assignment.importFrom(`${appId}/${group.groupId}`);
       groupAssignments[group.key] = assignment;
     });
     if (props.moveFromPositionalIds && groups.length > 0) {
@@ -89,7 +76,7 @@ export class Assignments extends Construct {
     people.forEach((login, i) => {
       const key = login.toLowerCase();
       const user = new DataOktaUser(this, `lookup-${key}`, { search: [{ name: 'profile.login', value: login }] });
-      const assignment = new AppUser(this, key, { appId: props.appId, userId: user.id, username: login, ...dependsOn });
+      const assignment = new AppUser(this, key, { appId, userId: user.id, username: login, ...dependsOn });
       if (props.moveFromPositionalIds) assignment.moveFromId(`okta_app_user.${logicalIdOf([...idsBelowStack(this), `assignment-${i}`])}`);
       userAssignments[key] = assignment;
     });

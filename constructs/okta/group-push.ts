@@ -1,18 +1,18 @@
 import type { ITerraformDependable } from '../framework';
-import { Annotations, Construct, dependsOnProp, idsBelowStack, logicalIdOf } from '../framework';
+import { Construct, dependsOnProp, idsBelowStack, logicalIdOf } from '../framework';
+import { Guardrails } from '../guardrails/guardrails';
+import { SAFE_GROUP_PUSH } from '../guardrails/rules/safe-group-push';
 import { Problems } from '../validation';
 import { PushGroup } from './bindings';
-
-/** Marks a push group whose downstream deletion on destroy was asked for explicitly (read by the guardrail). */
-export const DOWNSTREAM_DELETE_ALLOWED = 'okta-scim-kit:downstream-delete-allowed';
+import type { IOktaGroup } from './groups';
+import type { IScimApp } from './scim-app';
 
 const KEY = /^[a-z][a-z0-9-]{0,30}$/;
 
 export interface PushedGroup {
-  /** What the push is (the group's key): its construct id, so its address never depends on list order. */
-  readonly key: string;
-  readonly groupId: string;
-  /** Name of the group in the application. @default - the Okta group's name */
+  /** The group pushed; its key is the push's construct id, so its address never depends on list order. */
+  readonly group: IOktaGroup;
+  /** Name of the group in the application. @default - the Okta group's name (`group.name`, or Okta's default) */
   readonly targetName?: string;
   /**
    * Delete the group in the application when this push is destroyed. The provider's own default is
@@ -25,12 +25,9 @@ export interface PushedGroup {
 }
 
 export interface GroupPushProps {
-  readonly appId: string;
+  /** The app pushed to; Okta pushes groups only once provisioning is enabled (its provisioning gate is open). */
+  readonly app: IScimApp;
   readonly groups: readonly PushedGroup[];
-  /** Group push works only once provisioning is enabled on the app. @default false */
-  readonly provisioningConfirmed?: boolean;
-  /** Resources every push needs first (the provisioning features in api mode). @default [] */
-  readonly dependsOn?: readonly ITerraformDependable[];
   /**
    * Emit `moved` blocks from the positional addresses of earlier releases (`push-<i>`, in today's
    * list order) to the key-based ones: set for one deploy after upgrading, then remove.
@@ -48,32 +45,33 @@ export class GroupPush extends Construct {
     super(scope, id);
     const problems = new Problems('GroupPush');
     const keys = new Set<string>();
-    props.groups.forEach((g, i) => {
-      problems.check(KEY.test(g.key), `groups[${i}].key: expected a lower-case identifier (a-z, 0-9, -)`);
-      problems.check(!keys.has(g.key), `groups[${i}].key: duplicate "${g.key}"`);
-      problems.check(g.targetName === undefined || g.targetName.trim().length > 0, `groups[${i}].targetName: must not be empty`);
-      keys.add(g.key);
+    props.groups.forEach(({ group, targetName }, i) => {
+      problems.check(KEY.test(group.key), `groups[${i}].key: expected a lower-case identifier (a-z, 0-9, -)`);
+      problems.check(!keys.has(group.key), `groups[${i}].key: duplicate "${group.key}"`);
+      problems.check(targetName === undefined || targetName.trim().length > 0, `groups[${i}].targetName: must not be empty`);
+      keys.add(group.key);
     });
     problems.throwIfAny();
     const pushes: Record<string, PushGroup> = {};
     this.pushes = pushes;
-    if (!(props.provisioningConfirmed ?? false)) {
-      if (props.groups.length > 0) {
-        Annotations.of(this).addWarning(`${props.groups.length} group push(es) wait for provisioning.confirmed: Okta pushes groups only once provisioning is enabled.`);
-      }
-      return;
-    }
-    props.groups.forEach((group, i) => {
-      const deleteDownstream = group.deleteDownstreamOnDestroy ?? false;
+    const gate = props.app.provisioning;
+    const waiting = `${props.groups.length} group push(es) wait for provisioning.confirmed: Okta pushes groups only once provisioning is enabled.`;
+    if (!gate.admits(this, props.groups.length > 0 ? waiting : undefined)) return;
+    props.groups.forEach((pushed, i) => {
+      const { group } = pushed;
+      const deleteDownstream = pushed.deleteDownstreamOnDestroy ?? false;
+      const targetName = pushed.targetName ?? group.name;
       const push = new PushGroup(this, group.key, {
-        appId: props.appId,
+        appId: props.app.appId,
         sourceGroupId: group.groupId,
-        ...(group.targetName ? { targetGroupName: group.targetName } : {}),
+        ...(targetName ? { targetGroupName: targetName } : {}),
         status: 'ACTIVE',
         deleteTargetGroupOnDestroy: deleteDownstream,
-        ...dependsOnProp([...(props.dependsOn ?? []), ...(group.dependsOn ?? [])]),
+        ...dependsOnProp([...gate.dependsOn, ...(pushed.dependsOn ?? [])]),
       });
-      if (deleteDownstream) push.node.addMetadata(DOWNSTREAM_DELETE_ALLOWED, true);
+      if (deleteDownstream) {
+        Guardrails.suppress(push, SAFE_GROUP_PUSH.id, `deleteDownstreamOnDestroy is set for group "${group.key}": destroying this push deletes the group in the application`);
+      }
       if (props.moveFromPositionalIds) push.moveFromId(`okta_push_group.${logicalIdOf([...idsBelowStack(this), `push-${i}`])}`);
       pushes[group.key] = push;
     });

@@ -2,6 +2,21 @@ import { Construct } from '../framework';
 import { Problems } from '../validation';
 import { DataOktaGroup, Group } from './bindings';
 
+/** An Okta group, as the constructs that assign or push it refer to it. */
+export interface IOktaGroup {
+  /** The group's key in config: the construct id of what is declared for it, so addresses never depend on list order. */
+  readonly key: string;
+  /** The group's id (00g…), a literal or a reference. */
+  readonly groupId: string;
+  /** The group's name in Okta, when known. */
+  readonly name?: string;
+}
+
+/** A group that exists already, referenced by id (declared elsewhere, or in tests). */
+export function groupFromId(key: string, groupId: string, name?: string): IOktaGroup {
+  return { key, groupId, ...(name !== undefined ? { name } : {}) };
+}
+
 export interface GroupDeclaration {
   /** How other constructs refer to the group. */
   readonly key: string;
@@ -18,7 +33,7 @@ export interface OktaGroupsProps {
 
 /** Okta groups by key: existing ones looked up by name, others created (and owned) here. */
 export class OktaGroups extends Construct {
-  private readonly ids = new Map<string, string>();
+  private readonly groups = new Map<string, IOktaGroup>();
   readonly created: Readonly<Record<string, Group>>;
 
   constructor(scope: Construct, id: string, props: OktaGroupsProps) {
@@ -36,18 +51,19 @@ export class OktaGroups extends Construct {
     for (const group of props.groups) {
       if ((group.source ?? 'existing') === 'create') {
         created[group.key] = new Group(this, group.key, { name: group.name, ...(group.description ? { description: group.description } : {}) });
-        this.ids.set(group.key, created[group.key]!.id);
+        this.groups.set(group.key, groupFromId(group.key, created[group.key]!.id, group.name));
       } else {
-        this.ids.set(group.key, new DataOktaGroup(this, `${group.key}-lookup`, { name: group.name, type: 'OKTA_GROUP' }).id);
+        const lookup = new DataOktaGroup(this, `${group.key}-lookup`, { name: group.name, type: 'OKTA_GROUP' });
+        this.groups.set(group.key, groupFromId(group.key, lookup.id, group.name));
       }
     }
     this.created = created;
   }
 
-  /** The group's id (a reference); throws for unknown keys. */
-  idOf(key: string): string {
-    const id = this.ids.get(key);
-    if (id === undefined) throw new Error(`OktaGroups: unknown group key "${key}"`);
-    return id;
+  /** The group declared under `key`; throws for unknown keys. */
+  group(key: string): IOktaGroup {
+    const group = this.groups.get(key);
+    if (group === undefined) throw new Error(`OktaGroups: unknown group key "${key}"`);
+    return group;
   }
 }

@@ -1,7 +1,7 @@
-import type { ITerraformDependable } from '../framework';
-import { Annotations, Construct, dependsOnProp } from '../framework';
+import { Construct, dependsOnProp } from '../framework';
 import { Problems } from '../validation';
 import { AppUserSchemaProperty } from './bindings';
+import type { IScimApp } from './scim-app';
 
 export const ENTERPRISE_EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -29,24 +29,21 @@ export type AttributePermission = 'HIDE' | 'READ_ONLY' | 'READ_WRITE';
 export const ATTRIBUTE_PERMISSIONS: readonly AttributePermission[] = ['HIDE', 'READ_ONLY', 'READ_WRITE'];
 
 export interface ProfileAttributesProps {
-  readonly appId: string;
+  /**
+   * The app whose Profile Editor gets the attributes. Attributes declared before provisioning is
+   * enabled have no external namespace in Okta and are silently left out of SCIM requests, so nothing
+   * is declared until the app's provisioning gate is open.
+   */
+  readonly app: IScimApp;
   /** External namespace of `custom` attributes (the receiver's SCIM_EXTENSION_URN). */
   readonly extensionUrn: string;
   readonly attributes: readonly ProfileAttribute[];
-  /**
-   * Whether provisioning is enabled on the app: attributes declared before that have no external
-   * namespace in Okta and are silently left out of SCIM requests, so nothing is declared until then.
-   * @default false
-   */
-  readonly provisioningConfirmed?: boolean;
   /**
    * Refuse to destroy the attributes (`prevent_destroy`): destroying or replacing one (a change of
    * `index`, `type`, `external_name`, `external_namespace` or `scope`) deletes its values in Okta.
    * @default true
    */
   readonly preventDestroy?: boolean;
-  /** Resources the attributes need first (the provisioning features in api mode). @default [] */
-  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** Custom app-user attributes (Profile Editor) with their external name and namespace. */
@@ -71,18 +68,13 @@ export class ProfileAttributes extends Construct {
     problems.throwIfAny();
 
     const properties: Record<string, AppUserSchemaProperty> = {};
-    if (!(props.provisioningConfirmed ?? false)) {
-      if (props.attributes.length > 0) {
-        Annotations.of(this).addWarning(
-          `${props.attributes.length} attribute(s) wait for provisioning.confirmed: Okta leaves attributes created before provisioning is enabled out of SCIM requests.`,
-        );
-      }
-      this.properties = properties;
-      return;
-    }
+    this.properties = properties;
+    const gate = props.app.provisioning;
+    const waiting = `${props.attributes.length} attribute(s) wait for provisioning.confirmed: Okta leaves attributes created before provisioning is enabled out of SCIM requests.`;
+    if (!gate.admits(this, props.attributes.length > 0 ? waiting : undefined)) return;
     for (const attribute of props.attributes) {
       properties[attribute.name] = new AppUserSchemaProperty(this, attribute.name, {
-        appId: props.appId,
+        appId: props.app.appId,
         index: attribute.name,
         title: attribute.displayName,
         type: attribute.type ?? 'string',
@@ -94,9 +86,8 @@ export class ProfileAttributes extends Construct {
         permissions: attribute.permission ?? 'READ_WRITE',
         required: attribute.required ?? false,
         lifecycle: { preventDestroy: props.preventDestroy ?? true },
-        ...dependsOnProp(props.dependsOn),
+        ...dependsOnProp(gate.dependsOn),
       });
     }
-    this.properties = properties;
   }
 }

@@ -2,6 +2,7 @@ import type { ITerraformDependable } from '../framework';
 import { Construct, dependsOnProp } from '../framework';
 import { Problems } from '../validation';
 import { DataOktaUserProfileMappingSource, ProfileMapping } from './bindings';
+import type { IScimApp } from './scim-app';
 
 export interface AttributeMapping {
   /** Target: the app-user attribute's variable name. */
@@ -11,9 +12,10 @@ export interface AttributeMapping {
 }
 
 export interface ProfileMappingsProps {
-  readonly appId: string;
+  /** The app whose profile the mappings target; nothing is declared until its provisioning gate is open. */
+  readonly app: IScimApp;
   readonly mappings: readonly AttributeMapping[];
-  /** Resources the mappings need first (the attributes they target). @default [] */
+  /** Resources the mappings need first (the attributes they target); the provisioning gate's come after. @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
   /**
    * Refuse to destroy the mapping (`prevent_destroy`): destroying an okta_profile_mapping sets every
@@ -43,16 +45,17 @@ export class ProfileMappings extends Construct {
       if (problem) problems.add(`mappings[${i}].expression: ${problem}`);
     });
     problems.throwIfAny();
-    if (props.mappings.length === 0) return;
+    // The attributes they target wait for provisioning (their construct warns): so do the mappings.
+    if (props.mappings.length === 0 || !props.app.provisioning.admits(this)) return;
     const oktaUser = new DataOktaUserProfileMappingSource(this, 'OktaUser', {});
     this.mapping = new ProfileMapping(this, 'Mapping', {
       sourceId: oktaUser.id,
-      targetId: props.appId,
+      targetId: props.app.appId,
       // Never remove mappings that someone added in the console; only manage ours.
       deleteWhenAbsent: false,
       alwaysApply: false,
       mappings: props.mappings.map((m) => ({ id: m.attribute, expression: m.expression, pushStatus: 'PUSH' })),
-      ...dependsOnProp(props.dependsOn),
+      ...dependsOnProp([...(props.dependsOn ?? []), ...props.app.provisioning.dependsOn]),
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
   }

@@ -1,11 +1,13 @@
 import { Construct, TerraformOutput } from '../framework';
 import { Problems } from '../validation';
 import { AppConnection, AppFeatures } from './bindings';
+import type { IScimApp } from './scim-app';
 
 export type ProvisioningMode = 'console' | 'api';
 
 export interface ProvisioningConnectionProps {
-  readonly appId: string;
+  /** The app whose provisioning this declares; its provisioning gate opens once `confirmed`. */
+  readonly app: IScimApp;
   /** The receiver's SCIM base URL (https://…/scim/v2). */
   readonly scimBaseUrl: string;
   /** The bearer token Okta sends; must be a sensitive reference (a variable or another stack's output). */
@@ -42,7 +44,10 @@ const status = (on: boolean) => (on ? 'ENABLED' : 'DISABLED');
 export const API_MODE_UNSUPPORTED =
   "Okta's Connections and Features APIs configure only a few OIN apps (Org2Org, Zscaler 2.0…); for the SCIM test apps they answer 200 with status UNKNOWN, nothing is configured and every plan shows a change. Use mode 'console' and follow the provisioning_runbook output (one console step), then set confirmed: true";
 
-/** The SCIM connection of the app (base URL + token) and its To-App features. */
+/**
+ * The SCIM connection of the app (base URL + token) and its To-App features; it opens the app's
+ * provisioning gate (in api mode behind the features resource) once provisioning is confirmed.
+ */
 export class ProvisioningConnection extends Construct {
   readonly mode: ProvisioningMode;
   /** `api` mode only. */
@@ -62,16 +67,17 @@ export class ProvisioningConnection extends Construct {
       .check(this.mode !== 'api' || confirmed, 'confirmed: api mode needs provisioning enabled on the app first (set confirmed once it is)')
       .check(!/^https?:\/\//.test(props.scimBaseUrl) || props.scimBaseUrl.startsWith('https://'), 'scimBaseUrl: Okta only calls https URLs')
       .throwIfAny();
+    const appId = props.app.appId;
 
     if (this.mode === 'api') {
       this.connection = new AppConnection(this, 'Connection', {
-        id: props.appId,
+        id: appId,
         baseUrl: props.scimBaseUrl,
         action: 'activate',
         profile: { authScheme: 'TOKEN', token: props.token },
       });
       this.features = new AppFeatures(this, 'Features', {
-        appId: props.appId,
+        appId,
         name: 'USER_PROVISIONING',
         status: 'ENABLED',
         capabilities: {
@@ -80,8 +86,11 @@ export class ProvisioningConnection extends Construct {
         },
         dependsOn: [this.connection],
       });
+      props.app.provisioning.declare(this.node.path, confirmed, [this.features]);
       return;
     }
+
+    props.app.provisioning.declare(this.node.path, confirmed);
 
     new TerraformOutput(this, 'scim_base_url', { value: props.scimBaseUrl, description: 'Base URL to paste into the app (Provisioning > Integration)' });
     new TerraformOutput(this, 'scim_token', {
@@ -95,7 +104,7 @@ export class ProvisioningConnection extends Construct {
     this.runbookOutput = new TerraformOutput(this, 'provisioning_runbook', {
       description: 'The one-time console step that enables provisioning',
       value: [
-        `1. Okta Admin Console > Applications > the app (id ${props.appId}) > Provisioning > Configure API Integration.`,
+        `1. Okta Admin Console > Applications > the app (id ${appId}) > Provisioning > Configure API Integration.`,
         `2. Enable API integration; Base URL: ${props.scimBaseUrl}; API Token: the scim_token output. Test API Credentials, then Save.`,
         `3. Provisioning > To App: enable ${enabled.join(', ') || 'nothing (all features are off in config)'}; Save.`,
         `4. Set provisioning.confirmed = true in the environment config and deploy again: custom attributes, mappings, assignments and group push follow (assigned users are then provisioned automatically).`,

@@ -1,7 +1,7 @@
 /**
  * Plays Okta's part from a synthesized okta-<env> stack: what the code declares (app-user attributes
  * with their external name and namespace, profile mappings, pushed groups) becomes the SCIM traffic
- * Okta would send (behaviour doc §4–§11), against a running receiver. Used by `npm run verify` and
+ * Okta would send (docs/okta-scim-behavior.md §4–§11), against a running receiver. Used by `npm run verify` and
  * by test/e2e, so that the command and the tests replay the same traffic.
  */
 export interface OktaUserProfile {
@@ -127,21 +127,21 @@ export class OktaSimulator {
     return this.setActive(id, false);
   }
 
-  /** Deactivation / reactivation (OIN templates: PATCH, behaviour doc §7–§8). */
+  /** Deactivation / reactivation (OIN templates: PATCH, docs/okta-scim-behavior.md §7–§8). */
   async setActive(id: string, active: boolean): Promise<ScimBody> {
     const patch = await this.call('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active } }] });
     if (patch.status !== 200) throw new Error(`${active ? 'reactivate' : 'deactivate'}: ${patch.status} ${JSON.stringify(patch.body)}`);
     return patch.body;
   }
 
-  /** Group rename (OIN: PATCH replace without path, carrying the id, behaviour doc §11.3). */
+  /** Group rename (OIN: PATCH replace without path, carrying the id, docs/okta-scim-behavior.md §11.3). */
   async renameGroup(id: string, displayName: string): Promise<ScimBody> {
     const patch = await this.call('PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { id, displayName } }] });
     if (patch.status !== 200 && patch.status !== 204) throw new Error(`group rename: ${patch.status} ${JSON.stringify(patch.body)}`);
     return (await this.call('GET', `/Groups/${id}`)).body;
   }
 
-  /** Membership removal as Okta sends it (behaviour doc §11.4). */
+  /** Membership removal as Okta sends it (docs/okta-scim-behavior.md §11.4). */
   async removeMember(groupId: string, userId: string): Promise<ScimBody> {
     const patch = await this.call('PATCH', `/Groups/${groupId}`, { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${userId}"]` }] });
     if (patch.status !== 200 && patch.status !== 204) throw new Error(`group member removal: ${patch.status} ${JSON.stringify(patch.body)}`);

@@ -113,7 +113,7 @@ export async function replayIntegration(stack: OktaStackJson, call: ScimCall, op
   };
 
   try {
-    // 1. Connection test (behaviour doc §3).
+    // 1. Connection test (docs/okta-scim-behavior.md §3).
     await steps.run('connection test', async () => {
       const r = await call('GET', '/Users?startIndex=1&count=2');
       const ok = r.status === 200 && Array.isArray(r.body?.schemas) && r.body.schemas.includes(LIST) && Number.isInteger(r.body.totalResults) && Array.isArray(r.body.Resources);
@@ -127,7 +127,7 @@ export async function replayIntegration(stack: OktaStackJson, call: ScimCall, op
     // Without a working connection Okta would stop here too.
     if (steps.steps.some((s) => s.outcome === 'failed')) return steps.steps;
 
-    // 2. Assignment: lookup, then create with every declared attribute (§4, §9).
+    // 2. Assignment: lookup, then create with every declared attribute (docs/okta-scim-behavior.md §4, §9).
     const first = person(1, 1);
     await steps.run('lookup before create', async () => {
       const r = await call('GET', `/Users?${filterQuery('userName', first.login)}`);
@@ -149,14 +149,14 @@ export async function replayIntegration(stack: OktaStackJson, call: ScimCall, op
         steps.check(r.body?.totalResults === 1 && r.body.Resources?.[0]?.id === id, 'lookup after create', 'found case-insensitively, same id', `userName eq (upper case) found ${r.body?.totalResults}`);
       });
 
-      // 3. Profile update: GET, then PUT of the whole user (§6).
+      // 3. Profile update: GET, then PUT of the whole user (docs/okta-scim-behavior.md §6).
       await steps.run('update', async () => {
         const updated = await okta.update(id, person(1, 2));
         steps.record('passed', 'update', 'GET then PUT /Users/{id} → 200');
         checkAttributes('update', updated, 2);
       });
 
-      // 4. Deactivate and reactivate (§7–§8).
+      // 4. Deactivate and reactivate (docs/okta-scim-behavior.md §7–§8).
       await steps.run('deactivate', async () => {
         const off = await okta.setActive(id, false);
         const found = await call('GET', `/Users?${filterQuery('userName', first.login)}`);
@@ -177,7 +177,7 @@ export async function replayIntegration(stack: OktaStackJson, call: ScimCall, op
       return created.body.id as string;
     });
 
-    // 5. Group push: create, members, rename, member removal (§11), one throw-away group per declared push.
+    // 5. Group push: create, members, rename, member removal (docs/okta-scim-behavior.md §11), one throw-away group per declared push.
     if (okta.pushedGroups.length === 0) {
       steps.record('skipped', 'group push', 'the okta stack declares no group push (provisioning.confirmed is false, or none are configured)');
     }
@@ -203,7 +203,7 @@ export async function replayIntegration(stack: OktaStackJson, call: ScimCall, op
       });
     }
 
-    // 6. Import: pages of 100 while the running total is below totalResults (§10).
+    // 6. Import: pages of 100 while the running total is below totalResults (docs/okta-scim-behavior.md §10).
     await steps.run('import paging', async () => {
       const maxPages = options.maxImportPages ?? 100;
       const seen = new Set<string>();

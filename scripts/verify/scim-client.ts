@@ -1,4 +1,4 @@
-/** Okta's side of the wire: SCIM requests with a bearer token, as Okta sends them (behaviour doc §2). */
+/** Okta's side of the wire: SCIM requests with a bearer token, as Okta sends them (docs/okta-scim-behavior.md §2). */
 import type { ScimCall } from './okta-simulator';
 
 /** A base URL fit for printing: no credentials, query or fragment. */
@@ -24,7 +24,7 @@ export function scimClient(baseUrl: string, token: string, timeoutMs = 60_000): 
       method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      // Okta gives up after 60 s without an answer (behaviour doc §2).
+      // Okta gives up after 60 s without an answer (docs/okta-scim-behavior.md §2).
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await response.text();

@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import type { ConfigError } from '../../config/schema';
 import { parseEnvironment } from '../../config/schema';
 import { prod } from '../../config/environments/prod';
+import type { Construct } from '../../constructs/framework';
 import { TerraformStack, TerraformVariable, Testing } from '../../constructs/framework';
-import { Container, DeploymentV1, HorizontalPodAutoscalerV2, Image, PodDisruptionBudgetV1, StatefulSetV1 } from '../../constructs/receiver/bindings';
+import type { NetworkPolicyV1} from '../../constructs/receiver/bindings';
+import { Container, DeploymentV1, HorizontalPodAutoscalerV2, Image, IngressV1, PodDisruptionBudgetV1, StatefulSetV1 } from '../../constructs/receiver/bindings';
 import { DEFAULT_BUILD_CONTEXT, DockerReceiver, REPOSITORY_ROOT, sourceHash } from '../../constructs/receiver/docker-receiver';
-import { KubernetesReceiver } from '../../constructs/receiver/kubernetes-receiver';
+import { KubernetesReceiver, ReceiverDatabase } from '../../constructs/receiver/kubernetes-receiver';
 import { ScimTokens } from '../../constructs/receiver/scim-tokens';
 import { PropsValidationError } from '../../constructs/validation';
 import { synthesize, variant } from '../iac/support/synth';
@@ -219,7 +221,6 @@ describe('replicas and databases', () => {
         scimTokenHashes: 'h',
         adminKeyHash: 'a',
         replicas: 2,
-        autoscaling: { minReplicas: 1, maxReplicas: 3 },
         resources: { memoryLimit: 'lots' },
       });
     } catch (e) {
@@ -230,15 +231,16 @@ describe('replicas and databases', () => {
       'name: expected a DNS label',
       'image: pin a tag or digest; "latest" makes deployments unreproducible',
       'replicas: SQLite allows a single replica (a StatefulSet on a persistent volume); several replicas require PostgreSQL',
-      'autoscaling: requires PostgreSQL (SQLite runs as a single replica)',
       'resources.memoryLimit: expected a Kubernetes quantity such as 100m or 128Mi',
     ]);
+    const sqlite = new KubernetesReceiver(stack, 'S', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: 'h', adminKeyHash: 'a' });
+    expect(() => sqlite.autoscale({ minReplicas: 1, maxReplicas: 3 })).toThrow(/autoscaling: requires PostgreSQL \(SQLite runs as a single replica\)/);
   });
 
   it('refuses a literal PostgreSQL URL: a sensitive variable or an existing Secret only', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
     expect(() =>
-      new KubernetesReceiver(stack, 'R', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: 'h', adminKeyHash: 'a', database: { kind: 'postgres', url: 'postgres://u:p@db/scim' } }),
+      new KubernetesReceiver(stack, 'R', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: 'h', adminKeyHash: 'a', database: ReceiverDatabase.postgresUrl('postgres://u:p@db/scim') }),
     ).toThrow(/database\.url: pass a sensitive reference \(a variable or an existing Secret\), never a literal URL/);
   });
 
@@ -282,20 +284,24 @@ describe('replicas and databases', () => {
     expect(autoscaler.spec.metric[0].resource.target.average_utilization).toBe(60);
   });
 
-  it('with a PostgreSQL URL reference on the construct: Deployment, autoscaler, PDB', () => {
-    const out = Testing.synthScope((s) =>
-      new KubernetesReceiver(s, 'R', {
+  it('with a PostgreSQL URL reference on the construct: Deployment, autoscaler (a verb, returning it), PDB', () => {
+    let autoscaler!: HorizontalPodAutoscalerV2;
+    const out = Testing.synthScope((s) => {
+      const receiver = new KubernetesReceiver(s, 'R', {
         name: 'scim',
         namespace: 'scim',
         image: 'r/x@sha256:' + 'a'.repeat(64),
         settings,
         scimTokenHashes: 'h',
         adminKeyHash: 'a',
-        database: { kind: 'postgres', url: new TerraformVariable(s, 'database_url', { type: 'string', sensitive: true }).stringValue },
+        database: ReceiverDatabase.postgresUrl(new TerraformVariable(s, 'database_url', { type: 'string', sensitive: true }).stringValue),
         replicas: 2,
-        autoscaling: { minReplicas: 2, maxReplicas: 6 },
-      }),
-    );
+      });
+      autoscaler = receiver.autoscale({ minReplicas: 2, maxReplicas: 6 });
+      expect(() => receiver.autoscale()).toThrow(/autoscaling: already declared/);
+    });
+    expect(autoscaler).toBeInstanceOf(HorizontalPodAutoscalerV2);
+    expect(autoscaler.node.path).toBe('stack/R/Autoscaler');
     expect(out).not.toHaveResource(StatefulSetV1);
     expect(out).toHaveResourceWithProperties(DeploymentV1, { spec: expect.objectContaining({ replicas: '2' }) });
     expect(out).toHaveResourceWithProperties(HorizontalPodAutoscalerV2, {
@@ -324,5 +330,62 @@ describe('replicas and databases', () => {
       'receiver.deploy.replicas: several replicas run on kubernetes only (docker runs one container)',
       'receiver.deploy.database.existingSecret: an existing Secret exists on kubernetes only; on docker the URL comes from TF_VAR_database_url',
     ]);
+  });
+});
+
+describe('KubernetesReceiver verbs', () => {
+  const receiverIn = (s: Construct, database: ReceiverDatabase = ReceiverDatabase.sqlite(), replicas = 1) =>
+    new KubernetesReceiver(s, 'R', { name: 'scim', namespace: 'scim', image: 'r/x:1', settings, scimTokenHashes: 'h', adminKeyHash: 'a', database, replicas });
+
+  it('the workload alone: namespace, Secret, ConfigMap, StatefulSet, service and PDB; no ingress, policy or autoscaler', () => {
+    const out = JSON.parse(Testing.synthScope((s) => receiverIn(s)));
+    expect(Object.keys(out.resource).sort()).toEqual([
+      'kubernetes_config_map_v1',
+      'kubernetes_namespace_v1',
+      'kubernetes_pod_disruption_budget_v1',
+      'kubernetes_secret_v1',
+      'kubernetes_service_v1',
+      'kubernetes_stateful_set_v1',
+    ]);
+    expect((Object.values(out.resource.kubernetes_pod_disruption_budget_v1)[0] as any).spec).toMatchObject({ max_unavailable: '1' });
+  });
+
+  it('exposeViaIngress() returns the TLS ingress routing the host to the service, and refuses a bad host', () => {
+    let ingress!: IngressV1;
+    const out = Testing.synthScope((s) => {
+      const receiver = receiverIn(s);
+      ingress = receiver.exposeViaIngress({ host: 'scim.example.com', tlsSecretName: 'tls', className: 'nginx' });
+      expect(() => receiver.exposeViaIngress({ host: 'Not A Host', tlsSecretName: 'tls' })).toThrow(/ingress\.host: expected a host name/);
+    });
+    expect(ingress.node.path).toBe('stack/R/Ingress');
+    expect(out).toHaveResourceWithProperties(IngressV1, {
+      spec: expect.objectContaining({ ingress_class_name: 'nginx', tls: [{ hosts: ['scim.example.com'], secret_name: 'tls' }] }),
+    });
+  });
+
+  it('isolate() returns the NetworkPolicy: the receiver port in from the given namespaces; DNS and PostgreSQL out', () => {
+    let policy!: NetworkPolicyV1;
+    const out = JSON.parse(
+      Testing.synthScope((s) => {
+        policy = receiverIn(s, ReceiverDatabase.postgresSecret('db', 'url'), 2).isolate({ allowFromNamespaceLabels: { team: 'edge' } });
+      }),
+    );
+    expect(policy.node.path).toBe('stack/R/NetworkPolicy');
+    const spec = (Object.values(out.resource.kubernetes_network_policy_v1)[0] as any).spec;
+    expect(spec.ingress).toEqual([{ ports: [{ port: '8080', protocol: 'TCP' }], from: [{ namespace_selector: { match_labels: { team: 'edge' } } }] }]);
+    expect(spec.egress.flatMap((e: any) => e.ports.map((p: any) => p.port))).toEqual(['53', '53', '5432']);
+  });
+
+  it('autoscale() with a floor of one lets the PDB allow an eviction; its default doubles the replicas', () => {
+    const out = JSON.parse(
+      Testing.synthScope((s) => {
+        receiverIn(s, ReceiverDatabase.postgresSecret('db', 'url'), 3).autoscale({ minReplicas: 1 });
+      }),
+    );
+    expect((Object.values(out.resource.kubernetes_horizontal_pod_autoscaler_v2)[0] as any).spec).toMatchObject({ min_replicas: 1, max_replicas: 2 });
+    expect((Object.values(out.resource.kubernetes_pod_disruption_budget_v1)[0] as any).spec).toEqual({ selector: expect.anything(), max_unavailable: '1' });
+    const doubled = JSON.parse(Testing.synthScope((s) => void receiverIn(s, ReceiverDatabase.postgresSecret('db', 'url'), 3).autoscale()));
+    expect((Object.values(doubled.resource.kubernetes_horizontal_pod_autoscaler_v2)[0] as any).spec).toMatchObject({ min_replicas: 3, max_replicas: 6 });
+    expect((Object.values(doubled.resource.kubernetes_pod_disruption_budget_v1)[0] as any).spec).toEqual({ selector: expect.anything(), min_available: '1' });
   });
 });

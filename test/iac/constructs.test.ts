@@ -17,11 +17,13 @@ import {
   ProfileMapping,
   PushGroup,
 } from '../../constructs/okta/bindings';
-import { DOWNSTREAM_DELETE_ALLOWED, GroupPush } from '../../constructs/okta/group-push';
-import { OktaGroups } from '../../constructs/okta/groups';
+import { Guardrails } from '../../constructs/guardrails/guardrails';
+import { GroupPush } from '../../constructs/okta/group-push';
+import { OktaGroups, groupFromId } from '../../constructs/okta/groups';
 import { ENTERPRISE_EXTENSION_URN, ProfileAttributes } from '../../constructs/okta/profile-attributes';
 import { ProfileMappings } from '../../constructs/okta/profile-mappings';
 import { ProvisioningConnection } from '../../constructs/okta/provisioning-connection';
+import type { IScimApp } from '../../constructs/okta/scim-app';
 import { ScimApp } from '../../constructs/okta/scim-app';
 import { PropsValidationError } from '../../constructs/validation';
 
@@ -33,6 +35,21 @@ function synth(build: (scope: Construct) => void): string {
 
 function parsed(build: (scope: Construct) => void): any {
   return JSON.parse(synth(build));
+}
+
+const APP_ID = '0oa1b2c3d4e5f6g7h8i9';
+
+/** An existing app, provisioning not (yet) enabled: its gate is closed. */
+function existingApp(scope: Construct): IScimApp {
+  return ScimApp.fromAppId(scope, 'App', APP_ID);
+}
+
+/** An existing app whose provisioning is confirmed in console mode: the gate is open, with nothing to wait for. */
+function provisionedApp(scope: Construct): IScimApp {
+  const app = existingApp(scope);
+  const token = new TerraformVariable(scope, 'scim_token', { type: 'string', sensitive: true }).stringValue;
+  new ProvisioningConnection(scope, 'Provisioning', { app, scimBaseUrl: 'https://scim.example.com/scim/v2', token, confirmed: true });
+  return app;
 }
 
 function problems(build: () => void): string[] {
@@ -60,22 +77,22 @@ describe('ScimApp', () => {
     expect(out).toHaveResourceWithProperties(AppAutoLogin, { preconfigured_app: 'scim2headerauth' });
   });
 
-  it('references an existing app without creating one', () => {
-    let app!: ScimApp;
-    const out = parsed((s) => (app = new ScimApp(s, 'App', { environment: 'dev', label: 'Portal (dev)', existingAppId: '0oa1b2c3d4e5f6g7h8i9' })));
+  it('references an existing app by id without creating one (ScimApp.fromAppId), its provisioning gate closed', () => {
+    let app!: IScimApp;
+    const out = parsed((s) => (app = ScimApp.fromAppId(s, 'App', APP_ID)));
     expect(out.resource).toBeUndefined();
-    expect(app.appId).toBe('0oa1b2c3d4e5f6g7h8i9');
-    expect(app.resource).toBeUndefined();
+    expect(app.appId).toBe(APP_ID);
+    expect(app.provisioning.isOpen).toBe(false);
   });
 
-  it('reports every invalid prop at once', () => {
+  it('reports every invalid prop at once, and an app id that is not one', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    expect(problems(() => new ScimApp(stack, 'App', { environment: 'prod', label: '', catalogName: 'nope' as never, existingAppId: 'abc' }))).toEqual([
+    expect(problems(() => new ScimApp(stack, 'App', { environment: 'prod', label: '', catalogName: 'nope' as never }))).toEqual([
       'label: expected 1 to 100 characters',
       'label: must contain the environment name "prod"',
       'catalogName: expected one of scim2testapp, scim2headerauth',
-      'existingAppId: expected an Okta app id (0oa…)',
     ]);
+    expect(problems(() => ScimApp.fromAppId(stack, 'Existing', 'abc'))).toEqual(['appId: expected an Okta app id (0oa…)']);
   });
 });
 
@@ -83,7 +100,7 @@ describe('ProvisioningConnection', () => {
   const token = (s: Construct) => new TerraformVariable(s, 'token', { type: 'string', sensitive: true }).stringValue;
 
   it('console mode (default) declares no Okta resource, only outputs: base URL, sensitive token, runbook', () => {
-    const out = parsed((s) => new ProvisioningConnection(s, 'P', { appId: '0oa1b2c3d4e5f6g7h8i9', scimBaseUrl: 'https://scim.example.com/scim/v2', token: token(s) }));
+    const out = parsed((s) => new ProvisioningConnection(s, 'P', { app: existingApp(s), scimBaseUrl: 'https://scim.example.com/scim/v2', token: token(s) }));
     expect(out.resource).toBeUndefined();
     const outputs = out.output;
     expect(Object.values(outputs).find((o: any) => o.value === 'https://scim.example.com/scim/v2')).toBeDefined();
@@ -100,7 +117,7 @@ describe('ProvisioningConnection', () => {
     const out = synth(
       (s) =>
         new ProvisioningConnection(s, 'P', {
-          appId: 'APP',
+          app: existingApp(s),
           scimBaseUrl: 'https://scim.example.com/scim/v2',
           token: token(s),
           mode: 'api',
@@ -110,13 +127,13 @@ describe('ProvisioningConnection', () => {
         }),
     );
     expect(out).toHaveResourceWithProperties(AppConnection, {
-      id: 'APP',
+      id: APP_ID,
       action: 'activate',
       base_url: 'https://scim.example.com/scim/v2',
       profile: { auth_scheme: 'TOKEN', token: '${var.token}' },
     });
     expect(out).toHaveResourceWithProperties(AppFeatures, {
-      app_id: 'APP',
+      app_id: APP_ID,
       name: 'USER_PROVISIONING',
       status: 'ENABLED',
       capabilities: {
@@ -128,11 +145,66 @@ describe('ProvisioningConnection', () => {
 
   it('refuses api mode for the SCIM test apps (saying why and what to do), before provisioning is confirmed, and plain http', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    expect(problems(() => new ProvisioningConnection(stack, 'P', { appId: 'a', scimBaseUrl: 'http://x/scim/v2', token: 't', mode: 'api' }))).toEqual([
+    expect(problems(() => new ProvisioningConnection(stack, 'P', { app: existingApp(stack), scimBaseUrl: 'http://x/scim/v2', token: 't', mode: 'api' }))).toEqual([
       expect.stringMatching(/^mode: Okta's Connections and Features APIs configure only a few OIN apps .* status UNKNOWN, nothing is configured .* Use mode 'console' and follow the provisioning_runbook output/),
       'confirmed: api mode needs provisioning enabled on the app first (set confirmed once it is)',
       'scimBaseUrl: Okta only calls https URLs',
     ]);
+  });
+});
+
+describe('the provisioning gate (one rule for everything that needs provisioning enabled)', () => {
+  const token = (s: Construct) => new TerraformVariable(s, 'token', { type: 'string', sensitive: true }).stringValue;
+  const connect = (s: Construct, app: IScimApp, confirmed: boolean, mode: 'console' | 'api' = 'console') =>
+    new ProvisioningConnection(s, mode === 'api' ? 'Api' : 'Console', { app, scimBaseUrl: 'https://scim.example.com/scim/v2', token: token(s), mode, confirmed, appSupportsConnectionApi: mode === 'api' });
+  const gated = (s: Construct, app: IScimApp) => {
+    const attributes = new ProfileAttributes(s, 'A', { app, extensionUrn: URN, attributes: [{ name: 'costBand', displayName: 'Cost band' }] });
+    new ProfileMappings(s, 'M', { app, mappings: [{ attribute: 'costBand', expression: 'user.costCenter' }], dependsOn: Object.values(attributes.properties) });
+    const groups = [groupFromId('eng', 'G1')];
+    new Assignments(s, 'S', { app, groups, people: ['ada@example.com'] });
+    new GroupPush(s, 'P', { app, groups: [{ group: groups[0]! }] });
+  };
+  const gatedTypes = ['okta_app_user_schema_property', 'okta_profile_mapping', 'okta_app_group_assignment', 'okta_app_user', 'okta_push_group'];
+
+  it('console mode, not confirmed: every gated construct declares nothing', () => {
+    const out = parsed((s) => {
+      const app = existingApp(s);
+      connect(s, app, false);
+      gated(s, app);
+    });
+    expect(out.resource).toBeUndefined();
+  });
+
+  it('console mode, confirmed: every gated construct declares its resources, depending on nothing of provisioning', () => {
+    const out = parsed((s) => {
+      const app = existingApp(s);
+      connect(s, app, true);
+      gated(s, app);
+    });
+    expect(Object.keys(out.resource).sort()).toEqual([...gatedTypes].sort());
+    const dependsOn = gatedTypes.flatMap((type) => Object.values(out.resource[type]).flatMap((r: any) => r.depends_on ?? []));
+    expect(dependsOn.filter((d: string) => d.startsWith('okta_app_features'))).toEqual([]);
+  });
+
+  it('api mode: every gated resource depends on the features resource', () => {
+    const out = parsed((s) => {
+      const app = existingApp(s);
+      connect(s, app, true, 'api');
+      gated(s, app);
+    });
+    for (const type of gatedTypes) {
+      for (const resource of Object.values(out.resource[type]) as any[]) expect(resource.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^okta_app_features\.Api_Features_/)]));
+    }
+  });
+
+  it('refuses a second connection for the app, and a connection declared after a construct already waited', () => {
+    const stack = new TerraformStack(Testing.app(), 'x');
+    const app = existingApp(stack);
+    connect(stack, app, true);
+    expect(() => new ProvisioningConnection(stack, 'Again', { app, scimBaseUrl: 'https://x/scim/v2', token: 't' })).toThrow(/already declared by x\/Console/);
+    const late = ScimApp.fromAppId(stack, 'Late', APP_ID);
+    new ProfileAttributes(stack, 'A', { app: late, extensionUrn: URN, attributes: [] });
+    expect(() => new ProvisioningConnection(stack, 'LateConnection', { app: late, scimBaseUrl: 'https://x/scim/v2', token: 't', confirmed: true })).toThrow(/opens provisioning after a construct already waited on it; declare the ProvisioningConnection first/);
   });
 });
 
@@ -146,7 +218,7 @@ describe('ProfileAttributes', () => {
 
   it('declares nothing and warns until provisioning is confirmed', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    const construct = new ProfileAttributes(stack, 'A', { appId: 'APP', extensionUrn: URN, attributes });
+    const construct = new ProfileAttributes(stack, 'A', { app: existingApp(stack), extensionUrn: URN, attributes });
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
     expect(construct.properties).toEqual({});
     expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/4 attribute\(s\) wait for provisioning\.confirmed/)]);
@@ -154,9 +226,9 @@ describe('ProfileAttributes', () => {
 
   it('declares each attribute with external name and namespace once confirmed', () => {
     let construct!: ProfileAttributes;
-    const out = synth((s) => (construct = new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes, provisioningConfirmed: true })));
+    const out = synth((s) => (construct = new ProfileAttributes(s, 'A', { app: provisionedApp(s), extensionUrn: URN, attributes })));
     expect(out).toHaveResourceWithProperties(AppUserSchemaProperty, {
-      app_id: 'APP',
+      app_id: APP_ID,
       index: 'costBand',
       title: 'Cost band',
       type: 'string',
@@ -176,7 +248,7 @@ describe('ProfileAttributes', () => {
   });
 
   it('lets destroys through when protection is turned off', () => {
-    const out = parsed((s) => new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes, provisioningConfirmed: true, preventDestroy: false }));
+    const out = parsed((s) => new ProfileAttributes(s, 'A', { app: provisionedApp(s), extensionUrn: URN, attributes, preventDestroy: false }));
     for (const property of Object.values(out.resource.okta_app_user_schema_property) as any[]) expect(property.lifecycle).toEqual({ prevent_destroy: false });
   });
 
@@ -186,7 +258,7 @@ describe('ProfileAttributes', () => {
       problems(
         () =>
           new ProfileAttributes(stack, 'A', {
-            appId: 'APP',
+            app: existingApp(stack),
             extensionUrn: 'urn:x',
             attributes: [
               { name: '1st', displayName: 'x' },
@@ -209,12 +281,13 @@ describe('ProfileAttributes', () => {
 describe('ProfileMappings', () => {
   it('maps Okta user expressions to app attributes, pushing them, after the attributes exist', () => {
     const out = parsed((s) => {
-      const attributes = new ProfileAttributes(s, 'A', { appId: 'APP', extensionUrn: URN, attributes: [{ name: 'costBand', displayName: 'Cost band' }], provisioningConfirmed: true });
-      new ProfileMappings(s, 'M', { appId: 'APP', mappings: [{ attribute: 'costBand', expression: 'user.costCenter' }], dependsOn: Object.values(attributes.properties) });
+      const app = provisionedApp(s);
+      const attributes = new ProfileAttributes(s, 'A', { app, extensionUrn: URN, attributes: [{ name: 'costBand', displayName: 'Cost band' }] });
+      new ProfileMappings(s, 'M', { app, mappings: [{ attribute: 'costBand', expression: 'user.costCenter' }], dependsOn: Object.values(attributes.properties) });
     });
     const mapping = Object.values(out.resource.okta_profile_mapping)[0] as any;
     expect(mapping).toMatchObject({
-      target_id: 'APP',
+      target_id: APP_ID,
       delete_when_absent: false,
       always_apply: false,
       lifecycle: { prevent_destroy: true },
@@ -225,16 +298,16 @@ describe('ProfileMappings', () => {
   });
 
   it('declares nothing without mappings, and refuses ${} in expressions', () => {
-    expect(parsed((s) => new ProfileMappings(s, 'M', { appId: 'APP', mappings: [] })).resource).toBeUndefined();
+    expect(parsed((s) => new ProfileMappings(s, 'M', { app: provisionedApp(s), mappings: [] })).resource).toBeUndefined();
     const stack = new TerraformStack(Testing.app(), 'x');
-    expect(problems(() => new ProfileMappings(stack, 'M', { appId: 'A', mappings: [{ attribute: 'a', expression: '${user.x}' }, { attribute: 'b', expression: ' ' }] }))).toEqual([
+    expect(problems(() => new ProfileMappings(stack, 'M', { app: existingApp(stack), mappings: [{ attribute: 'a', expression: '${user.x}' }, { attribute: 'b', expression: ' ' }] }))).toEqual([
       'mappings[0].expression: Okta expressions use user.<attribute>, not ${…}',
       'mappings[1].expression: must not be empty',
     ]);
   });
 
   it('is the resource type the README promises', () => {
-    expect(synth((s) => new ProfileMappings(s, 'M', { appId: 'APP', mappings: [{ attribute: 'a', expression: 'user.a' }] }))).toHaveResource(ProfileMapping);
+    expect(synth((s) => new ProfileMappings(s, 'M', { app: provisionedApp(s), mappings: [{ attribute: 'a', expression: 'user.a' }] }))).toHaveResource(ProfileMapping);
   });
 });
 
@@ -248,10 +321,10 @@ describe('OktaGroups and Assignments', () => {
         ],
       });
       new Assignments(s, 'A', {
-        appId: 'APP',
+        app: provisionedApp(s),
         groups: [
-          { key: 'eng', groupId: groups.idOf('eng') },
-          { key: 'admins', groupId: groups.idOf('admins') },
+          groups.group('eng'),
+          groups.group('admins'),
         ],
         people: ['Ada@example.com'],
       });
@@ -264,18 +337,18 @@ describe('OktaGroups and Assignments', () => {
     expect(byAddress).toEqual({ 'A_group-eng': ['${data', 0], 'A_group-admins': ['${okta_group', 1] });
     expect(Object.keys(JSON.parse(out).resource.okta_app_user).map((k) => k.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['A_adaexamplecom']);
     expect(out).toHaveDataSourceWithProperties(DataOktaUser, { search: [{ name: 'profile.login', value: 'Ada@example.com' }] });
-    expect(out).toHaveResourceWithProperties(AppUser, { app_id: 'APP', username: 'Ada@example.com' });
+    expect(out).toHaveResourceWithProperties(AppUser, { app_id: APP_ID, username: 'Ada@example.com' });
   });
 
   it('declares no assignment while disabled (console mode before provisioning is confirmed), and warns', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
-    const construct = new Assignments(stack, 'A', { appId: 'APP', groups: [{ key: 'eng', groupId: 'G' }], people: ['ada@example.com'], enabled: false });
+    const construct = new Assignments(stack, 'A', { app: existingApp(stack), groups: [groupFromId('eng', 'G')], people: ['ada@example.com'] });
     expect(JSON.parse(Testing.synth(stack)).resource).toBeUndefined();
     expect(construct.node.metadata.map((m) => m.data)).toEqual([expect.stringMatching(/1 group and 1 person assignment\(s\) wait for provisioning\.confirmed/)]);
   });
 
   it('declares no assignment resource when there is nothing to assign', () => {
-    const out = synth((s) => new Assignments(s, 'A', { appId: 'APP' }));
+    const out = synth((s) => new Assignments(s, 'A', { app: provisionedApp(s) }));
     expect(out).not.toHaveResource(AppGroupAssignment);
     expect(out).not.toHaveResource(AppUser);
   });
@@ -285,13 +358,13 @@ describe('OktaGroups and Assignments', () => {
     expect(
       problems(() => new OktaGroups(stack, 'G', { groups: [{ key: 'a', name: '' }, { key: 'a', name: 'x', description: 'd' }] })),
     ).toEqual(['groups[0].name: must not be empty', 'groups[1].key: duplicate "a"', 'groups[1].description: only for created groups']);
-    expect(problems(() => new Assignments(stack, 'A', { appId: 'x', people: ['nobody', 'a@b.c', 'A@B.C'], groups: [{ key: 'g', groupId: '1' }, { key: 'g', groupId: '2' }] }))).toEqual([
+    expect(problems(() => new Assignments(stack, 'A', { app: existingApp(stack), people: ['nobody', 'a@b.c', 'A@B.C'], groups: [groupFromId('g', '1'), groupFromId('g', '2')] }))).toEqual([
       'people[0]: expected an Okta login (an e-mail address)',
       'people[2]: duplicate "A@B.C"',
       'groups[1].key: duplicate "g"',
     ]);
     const groups = new OktaGroups(stack, 'G2', { groups: [] });
-    expect(() => groups.idOf('missing')).toThrow(/unknown group key "missing"/);
+    expect(() => groups.group('missing')).toThrow(/unknown group key "missing"/);
   });
 });
 
@@ -300,27 +373,26 @@ describe('GroupPush', () => {
     let push!: GroupPush;
     const out = synth((s) => {
       push = new GroupPush(s, 'P', {
-        appId: 'APP',
-        provisioningConfirmed: true,
-        groups: [{ key: 'eng', groupId: 'G1', targetName: 'Engineering' }, { key: 'ops', groupId: 'G2', deleteDownstreamOnDestroy: true }],
+        app: provisionedApp(s),
+        groups: [{ group: groupFromId('eng', 'G1'), targetName: 'Engineering' }, { group: groupFromId('ops', 'G2'), deleteDownstreamOnDestroy: true }],
       });
     });
     expect(Object.keys(JSON.parse(out).resource.okta_push_group).map((k) => k.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['P_eng', 'P_ops']);
-    expect(out).toHaveResourceWithProperties(PushGroup, { app_id: 'APP', source_group_id: 'G1', target_group_name: 'Engineering', status: 'ACTIVE', delete_target_group_on_destroy: false });
+    expect(out).toHaveResourceWithProperties(PushGroup, { app_id: APP_ID, source_group_id: 'G1', target_group_name: 'Engineering', status: 'ACTIVE', delete_target_group_on_destroy: false });
     expect(out).toHaveResourceWithProperties(PushGroup, { source_group_id: 'G2', delete_target_group_on_destroy: true });
-    expect(push.pushes.ops!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(true);
-    expect(push.pushes.eng!.node.metadata.some((m) => m.type === DOWNSTREAM_DELETE_ALLOWED)).toBe(false);
+    expect(Guardrails.suppressionsOf(push.pushes.ops!)).toEqual([{ ruleId: 'OKTA-003', reason: expect.stringMatching(/deleteDownstreamOnDestroy is set for group "ops"/) }]);
+    expect(Guardrails.suppressionsOf(push.pushes.eng!)).toEqual([]);
   });
 
   it('waits for provisioning.confirmed', () => {
-    const out = synth((s) => new GroupPush(s, 'P', { appId: 'APP', groups: [{ key: 'eng', groupId: 'G1' }] }));
+    const out = synth((s) => new GroupPush(s, 'P', { app: existingApp(s), groups: [{ group: groupFromId('eng', 'G1') }] }));
     expect(out).not.toHaveResource(PushGroup);
   });
 
   it('refuses an empty target name and duplicate or malformed keys', () => {
     const stack = new TerraformStack(Testing.app(), 'x');
     expect(
-      problems(() => new GroupPush(stack, 'P', { appId: 'A', groups: [{ key: 'g', groupId: 'g', targetName: ' ' }, { key: 'g', groupId: 'h' }, { key: 'Bad Key', groupId: 'i' }] })),
+      problems(() => new GroupPush(stack, 'P', { app: existingApp(stack), groups: [{ group: groupFromId('g', 'g'), targetName: ' ' }, { group: groupFromId('g', 'h') }, { group: groupFromId('Bad Key', 'i') }] })),
     ).toEqual(['groups[0].targetName: must not be empty', 'groups[1].key: duplicate "g"', 'groups[2].key: expected a lower-case identifier (a-z, 0-9, -)']);
   });
 });

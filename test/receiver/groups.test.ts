@@ -1,4 +1,4 @@
-/** Group push (doc §11): PATCH from catalog apps, full-membership PUT from AIW apps, lookup, delete. */
+/** Group push (docs/okta-scim-behavior.md §11): PATCH from catalog apps, full-membership PUT from AIW apps, lookup, delete. */
 import { GROUP_URN, TestReceiver, expectScimError, patchOp } from './support/harness';
 
 let r: TestReceiver;
@@ -15,7 +15,7 @@ afterAll(async () => {
 const ids = (group: { members?: { value: string }[] }) => (group.members ?? []).map((m) => m.value).sort();
 const member = (u: { id: string; userName: string }) => ({ value: u.id, display: u.userName });
 
-describe('lookup and create (doc §11.1)', () => {
+describe('lookup and create (docs/okta-scim-behavior.md §11.1)', () => {
   it('finds no group, creates it, and finds it by displayName case-insensitively', async () => {
     const lookup = `/Groups?filter=${encodeURIComponent('displayName eq "Test SCIMv2"')}&startIndex=1&count=100`;
     expect((await r.get(lookup)).body.totalResults).toBe(0);
@@ -58,7 +58,7 @@ describe('lookup and create (doc §11.1)', () => {
   });
 });
 
-describe('membership by PATCH (catalog apps, doc §11.3–§11.4)', () => {
+describe('membership by PATCH (catalog apps, docs/okta-scim-behavior.md §11.3–§11.4)', () => {
   let groupId = '';
   beforeAll(async () => {
     groupId = (await r.createGroup('Patch Target')).id;
@@ -147,7 +147,7 @@ describe('membership by PATCH (catalog apps, doc §11.3–§11.4)', () => {
   });
 });
 
-describe('membership by PUT (AIW apps, doc §11.5)', () => {
+describe('membership by PUT (AIW apps, docs/okta-scim-behavior.md §11.5)', () => {
   it('applies the full desired membership as a difference', async () => {
     const group = await r.createGroup('Put Target', [users[0]!.id, users[1]!.id, users[2]!.id]);
     const response = await r.put(`/Groups/${group.id}`, {
@@ -169,7 +169,7 @@ describe('membership by PUT (AIW apps, doc §11.5)', () => {
   });
 });
 
-describe('reading groups (doc §11.2)', () => {
+describe('reading groups (docs/okta-scim-behavior.md §11.2)', () => {
   it('excludedAttributes=members and attributes=displayName leave members out', async () => {
     const group = await r.createGroup('Projection', [users[0]!.id]);
     const excluded = await r.get(`/Groups/${group.id}?excludedAttributes=members`);
@@ -201,7 +201,7 @@ describe('reading groups (doc §11.2)', () => {
   });
 });
 
-describe('delete (doc §11.6)', () => {
+describe('delete (docs/okta-scim-behavior.md §11.6)', () => {
   it('deletes the group with 204 and never its users', async () => {
     const group = await r.createGroup('Doomed', [users[0]!.id]);
     // Okta's 2019 sample sends a Content-Type with no body.

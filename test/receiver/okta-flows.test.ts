@@ -1,6 +1,6 @@
 /**
- * Okta's own traffic, as recorded in ../shared/okta-scim-behavior.md §3–§11 and its published
- * Runscope suites (§14): every request here has the shape Okta sends.
+ * Okta's own traffic, as recorded in docs/okta-scim-behavior.md §3–§11 and its published
+ * Runscope suites (docs/okta-scim-behavior.md §14): every request here has the shape Okta sends.
  */
 import { ENTERPRISE_USER_SCHEMA as ENTERPRISE } from '../../receiver/src/schema/urns';
 import { ERROR_URN, LIST_URN, TestReceiver, USER_URN, expectScimError, oktaUser, patchOp } from './support/harness';
@@ -13,7 +13,7 @@ afterAll(async () => {
   await r.stop();
 });
 
-describe('connection test (doc §3)', () => {
+describe('connection test (docs/okta-scim-behavior.md §3)', () => {
   it('answers GET /Users?startIndex=1&count=2 with a complete ListResponse on an empty store', async () => {
     const response = await r.get('/Users?startIndex=1&count=2', { headers: { 'user-agent': 'Okta SCIM Client 1.0.0' } });
     expect(response.status).toBe(200);
@@ -34,7 +34,7 @@ describe('connection test (doc §3)', () => {
   });
 });
 
-describe('Okta SCIM 2.0 SPEC test (doc §14.1)', () => {
+describe('Okta SCIM 2.0 SPEC test (docs/okta-scim-behavior.md §14.1)', () => {
   const given = 'Runscope123';
   const family = 'Qwerty';
   const randomEmail = `${given}${family}@atko.com`;
@@ -136,7 +136,7 @@ describe('Okta SCIM 2.0 SPEC test (doc §14.1)', () => {
   });
 });
 
-describe('user lifecycle as Okta drives it (doc §4–§8, CRUD suite §14.2)', () => {
+describe('user lifecycle as Okta drives it (docs/okta-scim-behavior.md §4–§8, §14.2: the CRUD suite)', () => {
   it('looks up with a +-encoded filter, creates, and later finds the user the same way', async () => {
     const userName = 'jane.doe@example.com';
     const lookup = `/Users?filter=userName+eq+%22jane.doe%40example.com%22&startIndex=1&count=100`;
@@ -213,7 +213,7 @@ describe('user lifecycle as Okta drives it (doc §4–§8, CRUD suite §14.2)', 
 
   it('stores enterprise extension values under their URN key and returns them', async () => {
     const ext = { employeeNumber: 'E-1001', department: 'Research', costCenter: 'CC-7', manager: { value: 'boss@example.com' } };
-    // The URN is present as a key but missing from `schemas` (doc §9: accept both ways).
+    // The URN is present as a key but missing from `schemas` (docs/okta-scim-behavior.md §9: accept both ways).
     const created = await r.post('/Users', oktaUser('ada.ext@example.com', { [ENTERPRISE]: ext }));
     expect(created.status).toBe(201);
     expect(created.body[ENTERPRISE]).toEqual(ext);
@@ -248,7 +248,7 @@ describe('user lifecycle as Okta drives it (doc §4–§8, CRUD suite §14.2)', 
   });
 });
 
-describe('import (doc §10)', () => {
+describe('import (docs/okta-scim-behavior.md §10)', () => {
   it('pages through every user with count=100 in a stable order, integers everywhere', async () => {
     const local = await TestReceiver.start();
     try {

@@ -1,4 +1,4 @@
-/** RFC 7644 §3.5.2 PATCH on users, with the client variants seen in the wild (doc §7, §13). */
+/** RFC 7644 §3.5.2 PATCH on users, with the client variants seen in the wild (docs/okta-scim-behavior.md §7, §13). */
 import { ENTERPRISE_URN, PATCH_URN, TestReceiver, expectScimError, patchOp } from './support/harness';
 
 let r: TestReceiver;

@@ -80,12 +80,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installProtocolErrorHandlers(app);
 
-  // Okta sends Accept-Encoding: gzip,deflate (doc §2): large pages (a 5,000-member group) shrink ~10×.
+  // Okta sends Accept-Encoding: gzip,deflate (docs/okta-scim-behavior.md §2): large pages (a 5,000-member group) shrink ~10×.
   if ((options.compressionMinBytes ?? 1024) > 0) {
     await app.register(compress, { threshold: options.compressionMinBytes ?? 1024, encodings: ['br', 'gzip', 'deflate'], globalDecompression: false });
   }
 
-  // Both media types, with or without charset (doc §2); an empty body (DELETE with a Content-Type) is no body.
+  // Both media types, with or without charset (docs/okta-scim-behavior.md §2); an empty body (DELETE with a Content-Type) is no body.
   // Only these: Fastify's text/plain parser would turn a text body into 400 invalidSyntax instead of 415.
   app.removeAllContentTypeParsers();
   const parseJson = app.getDefaultJsonParser('error', 'error');

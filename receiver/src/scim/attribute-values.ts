@@ -39,7 +39,7 @@ const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{
 /**
  * Validates one attribute value against its definition and returns it in canonical form
  * (canonical sub-attribute names, booleans as booleans), or undefined when the value is empty:
- * Okta pushes emptied values as `""`, `null` or by omission (behaviour doc §6), all meaning "no value".
+ * Okta pushes emptied values as `""`, `null` or by omission (docs/okta-scim-behavior.md §6), all meaning "no value".
  * Read-only and write-only sub-attributes are dropped.
  */
 export function normalizeValue(definition: AttributeDefinition, value: unknown, path: string): unknown {

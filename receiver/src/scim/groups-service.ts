@@ -61,7 +61,7 @@ export class GroupsService {
     );
   }
 
-  /** Full replace; the member list is applied as a difference (doc §11.5). */
+  /** Full replace; the member list is applied as a difference (docs/okta-scim-behavior.md §11.5). */
   async replace(id: string, body: unknown, projection: Projection, context: RequestContext): Promise<ResourceResult> {
     const { data, memberIds } = this.parse(body);
     return this.modify(id, 'group.replace', () => [{ kind: 'setData', data }, { kind: 'replaceMembers', ids: memberIds }], projection, context);

@@ -51,7 +51,7 @@ export function checkSchemas(type: ResourceType, schemas: unknown): string[] {
 
 /**
  * Validates and canonicalizes a POST/PUT body. Read-only attributes (`id`, `meta`, `groups`) and
- * unknown attributes are ignored rather than rejected: Okta echoes whatever GET returned (doc §6).
+ * unknown attributes are ignored rather than rejected: Okta echoes whatever GET returned (docs/okta-scim-behavior.md §6).
  */
 export function parseResourceBody(type: ResourceType, body: unknown): ParsedResource {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');

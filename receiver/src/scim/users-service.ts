@@ -114,7 +114,7 @@ export class UsersService {
     return listResponse(page.totalResults, query.startIndex, resources);
   }
 
-  /** Full replace of writable attributes; a missing `active` keeps the current status (doc §6). */
+  /** Full replace of writable attributes; a missing `active` keeps the current status (docs/okta-scim-behavior.md §6). */
   async replace(id: string, body: unknown, context: RequestContext): Promise<ResourceResult> {
     const parsed = this.parse(body);
     const record = await this.write(id, context, 'user.replace', (current) => ({

@@ -150,7 +150,7 @@ export class TestReceiver {
   }
 }
 
-/** The POST /Users body of Okta's SCIM 2.0 reference (behaviour doc §4). */
+/** The POST /Users body of Okta's SCIM 2.0 reference (docs/okta-scim-behavior.md §4). */
 export function oktaUser(userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const [given = 'Test', family = 'User'] = userName.split('@')[0]!.split('.');
   return {

@@ -48,7 +48,7 @@ function applyOperation(type: ResourceType, doc: JsonObject, operation: PatchOpe
   }
 }
 
-/** Path-less add/replace: each key of the value is a path of its own (Okta's deactivate form, doc §7). */
+/** Path-less add/replace: each key of the value is a path of its own (Okta's deactivate form, docs/okta-scim-behavior.md §7). */
 function applyObject(type: ResourceType, doc: JsonObject, op: PatchOp, value: JsonObject, onUndeclared: UndeclaredSink): void {
   for (const [key, v] of Object.entries(value)) {
     if (/^urn:/i.test(key)) {

@@ -10,7 +10,7 @@ import { member } from './parse';
 
 /**
  * Translates a group PATCH into data changes plus set-based membership changes, so that member lists
- * are never loaded, modified and saved whole (doc §11.4).
+ * are never loaded, modified and saved whole (docs/okta-scim-behavior.md §11.4).
  */
 export function planGroupPatch(type: ResourceType, data: ResourceData, operations: readonly PatchOperation[]): GroupChange[] {
   const membership: GroupChange[] = [];

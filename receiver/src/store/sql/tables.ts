@@ -5,7 +5,7 @@ export interface UserRow {
   seq: Generated<number>;
   id: string;
   user_name: string;
-  /** Unicode lower-case of user_name; unique, so lookups and the 409 check agree (doc §4). */
+  /** Unicode lower-case of user_name; unique, so lookups and the 409 check agree (docs/okta-scim-behavior.md §4). */
   user_name_lower: string;
   external_id: string | null;
   display_name: string | null;
