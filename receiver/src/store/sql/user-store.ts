@@ -47,8 +47,8 @@ export class SqlUserStore implements UserStore {
   private readonly byIdLocked: PreparedQuery<'id', UserRead>;
   private readonly byUserName: PreparedQuery<'name', UserRead>;
   private readonly groupsOfUser: PreparedQuery<'seq', GroupRef>;
-  private readonly insertUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'id' | 'created' | 'last_modified' | 'version' | 'created_by', never>;
-  private readonly updateUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'last_modified' | 'version' | 'seq', never>;
+  private readonly insertUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'id' | 'created' | 'last_modified' | 'version' | 'created_by', unknown>;
+  private readonly updateUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'last_modified' | 'version' | 'seq', unknown>;
 
   constructor(
     private readonly db: Kysely<Tables>,
