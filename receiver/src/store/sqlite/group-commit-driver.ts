@@ -88,6 +88,8 @@ export class GroupCommitSqliteDriver implements Driver {
     } finally {
       this.statements.clear();
       this.database.close();
+      // Whoever still waits gets "database is not open" rather than waiting forever.
+      this.mutex.unlock();
     }
   }
 
@@ -152,7 +154,11 @@ export class GroupCommitSqliteDriver implements Driver {
     try {
       sqliteCommit(this.prepare('COMMIT'));
     } catch (error) {
-      if (this.database.inTransaction) this.run('ROLLBACK');
+      try {
+        if (this.database.inTransaction) this.run('ROLLBACK');
+      } catch {
+        // The COMMIT's error is the one to report.
+      }
       batch.fail(error);
       return;
     }
