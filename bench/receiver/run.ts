@@ -6,8 +6,14 @@
  *   npm run bench -- --store postgres              # PostgreSQL (a fresh database on BENCH_PG_URL)
  *   npm run bench -- --store postgres --replicas 2 # two receivers on it, driven round-robin
  *   npm run bench -- --compare                     # SQLite, PostgreSQL, PostgreSQL × 2 in one run
+ *   npm run bench -- --synchronous FULL,NORMAL     # SQLite with each setting, one after the other
+ *   npm run bench -- --receivers before=/tmp/old/receiver/dist/main.js,after=receiver/dist/main.js
+ *                                                  # two builds in one run (before/after a change)
  *
- * Settings: BENCH_USERS, BENCH_DURATION_S, BENCH_CONCURRENCY, BENCH_SQLITE_SYNCHRONOUS (FULL|NORMAL),
+ * The robust figure on a shared machine is requests per receiver CPU-second (req/CPU-s): requests
+ * divided by the CPU time the receiver process used during the mixed phase, read from /proc.
+ *
+ * Settings: BENCH_USERS, BENCH_DURATION_S, BENCH_CONCURRENCY, BENCH_SQLITE_SYNCHRONOUS (FULL|NORMAL, or both comma-separated),
  * BENCH_PG_URL (server and maintenance database to create the bench database from; default
  * postgres://postgres@127.0.0.1:5432/test), BENCH_NODE_ARGS (extra node arguments for the receiver,
  * e.g. --cpu-prof). Prints one line per phase and a JSON summary (also written to bench/results/).
@@ -24,31 +30,59 @@ const ROOT = resolve(__dirname, '../..');
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SYNCHRONOUS = process.env.BENCH_SQLITE_SYNCHRONOUS ?? 'FULL';
 const TOKEN = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 type StoreKind = 'sqlite' | 'postgres';
+type Synchronous = 'FULL' | 'NORMAL';
 interface Scenario {
   store: StoreKind;
   replicas: number;
+  synchronous: Synchronous;
+  /** A label and the receiver entry point (receiver/dist/main.js unless --receivers names others). */
+  receiver: { label: string; entry: string };
 }
 
+const DEFAULT_ENTRY = join(ROOT, 'receiver/dist/main.js');
+
 function scenarios(argv: readonly string[]): Scenario[] {
+  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const synchronous = (at('--synchronous') ?? process.env.BENCH_SQLITE_SYNCHRONOUS ?? 'FULL').split(',').map((s) => s.trim().toUpperCase());
+  for (const s of synchronous) if (s !== 'FULL' && s !== 'NORMAL') throw new Error('--synchronous takes FULL, NORMAL or FULL,NORMAL');
+  const receivers = at('--receivers')
+    ?.split(',')
+    .map((pair) => {
+      const [label, entry] = pair.includes('=') ? [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] : [pair, pair];
+      return { label: label!, entry: resolve(entry!) };
+    }) ?? [{ label: 'current', entry: DEFAULT_ENTRY }];
+  let shapes: { store: StoreKind; replicas: number }[];
   if (argv.includes('--compare')) {
-    return [
+    shapes = [
       { store: 'sqlite', replicas: 1 },
       { store: 'postgres', replicas: 1 },
       { store: 'postgres', replicas: 2 },
     ];
+  } else {
+    const store = at('--store') ?? 'sqlite';
+    const replicas = Number(at('--replicas') ?? 1);
+    if (store !== 'sqlite' && store !== 'postgres') throw new Error('--store must be sqlite or postgres');
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be an integer from 1 to 8');
+    if (store === 'sqlite' && replicas > 1) throw new Error('several replicas need --store postgres (SQLite is one process)');
+    shapes = [{ store, replicas }];
   }
-  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const store = at('--store') ?? 'sqlite';
-  const replicas = Number(at('--replicas') ?? 1);
-  if (store !== 'sqlite' && store !== 'postgres') throw new Error('--store must be sqlite or postgres');
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error('--replicas must be an integer from 1 to 8');
-  if (store === 'sqlite' && replicas > 1) throw new Error('several replicas need --store postgres (SQLite is one process)');
-  return [{ store, replicas }];
+  const out: Scenario[] = [];
+  for (const shape of shapes) {
+    // The synchronous setting only means something to SQLite.
+    for (const sync of shape.store === 'sqlite' ? synchronous : ['FULL']) {
+      for (const receiver of receivers) out.push({ ...shape, synchronous: sync as Synchronous, receiver });
+    }
+  }
+  return out;
+}
+
+function nameOf(s: Scenario, all: readonly Scenario[]): string {
+  const base = s.store === 'sqlite' ? `SQLite ${s.synchronous}` : `PostgreSQL × ${s.replicas}`;
+  return all.some((o) => o.receiver.label !== s.receiver.label) ? `${base} [${s.receiver.label}]` : base;
 }
 
 let agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -116,10 +150,11 @@ function userBody(i: number, extra: Record<string, unknown> = {}) {
   };
 }
 
-async function startReceiver(dataDir: string, databaseUrl: string | undefined) {
+async function startReceiver(scenario: Scenario, dataDir: string, databaseUrl: string | undefined) {
   // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the receiver under load
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'receiver/dist/main.js')], {
+  const spawned = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, scenario.receiver.entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -127,7 +162,7 @@ async function startReceiver(dataDir: string, databaseUrl: string | undefined) {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
-      SQLITE_SYNCHRONOUS: SYNCHRONOUS,
+      SQLITE_SYNCHRONOUS: scenario.synchronous,
       SCIM_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
@@ -142,7 +177,28 @@ async function startReceiver(dataDir: string, databaseUrl: string | undefined) {
     });
     child.on('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
   });
-  return { child, port: Number(new URL(base).port) };
+  const port = Number(new URL(base).port);
+  // Cold start: from spawn to the first 200 from /readyz (the database opened and migrated).
+  for (;;) {
+    const ready = await new Promise<number>((r) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => {
+          res.resume();
+          r(res.statusCode ?? 0);
+        })
+        .on('error', () => r(0));
+    });
+    if (ready === 200) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { child, port, coldStartMs: Math.round(performance.now() - spawned) };
+}
+
+async function stopReceiver(child: ReturnType<typeof spawn>): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.on('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function pgAdmin(statement: string): Promise<void> {
@@ -180,8 +236,8 @@ async function pool(n: number, task: (i: number) => Promise<void>): Promise<void
   );
 }
 
-async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
-  const label = scenario.store === 'sqlite' ? 'SQLite' : `PostgreSQL × ${scenario.replicas}`;
+async function runScenario(scenario: Scenario, all: readonly Scenario[]): Promise<Record<string, any>> {
+  const label = nameOf(scenario, all);
   console.log(`\n== ${label} ==`);
   const dataDir = mkdtempSync(join(tmpdir(), 'scim-bench-'));
   let databaseUrl: string | undefined;
@@ -195,17 +251,20 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
   agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const started = [];
   // One after the other: the first migrates, the others find the schema ready.
-  for (let r = 0; r < scenario.replicas; r++) started.push(await startReceiver(dataDir, databaseUrl));
+  for (let r = 0; r < scenario.replicas; r++) started.push(await startReceiver(scenario, dataDir, databaseUrl));
   ports = started.map((s) => s.port);
   const pids = started.map((s) => s.child.pid!);
   const child = started[0]!.child;
   const summary: Record<string, any> = {
+    name: label,
     store: scenario.store,
     replicas: scenario.replicas,
+    receiver: scenario.receiver,
     users: USERS,
     durationS: DURATION_S,
     concurrency: CONCURRENCY,
-    ...(scenario.store === 'sqlite' ? { sqliteSynchronous: SYNCHRONOUS } : {}),
+    ...(scenario.store === 'sqlite' ? { sqliteSynchronous: scenario.synchronous } : {}),
+    coldStartEmptyMs: started[0]!.coldStartMs,
   };
   try {
     // Seed
@@ -227,6 +286,8 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
     const active = new Map<number, boolean>();
     const deadline = performance.now() + DURATION_S * 1000;
     const receiverCpuBefore = cpuOf(pids);
+    // On the monotonic clock V8's CPU profiles use, so bench/receiver/profile-split.ts can keep this window only.
+    const windowStartUs = Number(process.hrtime.bigint() / 1000n);
     const generatorCpuBefore = process.cpuUsage();
     t = performance.now();
     await Promise.all(
@@ -262,13 +323,17 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
       }),
     );
     const elapsed = (performance.now() - t) / 1000;
-    const receiverCpu = (cpuOf(pids) - receiverCpuBefore) / elapsed;
+    summary.mixedWindowUs = [windowStartUs, Number(process.hrtime.bigint() / 1000n)];
+    const receiverCpuSeconds = cpuOf(pids) - receiverCpuBefore;
+    const receiverCpu = receiverCpuSeconds / elapsed;
     const generatorUsage = process.cpuUsage(generatorCpuBefore);
     const generatorCpu = (generatorUsage.user + generatorUsage.system) / 1e6 / elapsed;
     latencies.sort((a, b) => a - b);
     const mixed = {
       requests: latencies.length,
       perSecond: Math.round(latencies.length / elapsed),
+      /** The figure that does not depend on what else runs on the machine: requests per second of receiver CPU. */
+      perCpuSecond: Math.round(latencies.length / receiverCpuSeconds),
       p50ms: ms(percentile(latencies, 50)),
       p95ms: ms(percentile(latencies, 95)),
       p99ms: ms(percentile(latencies, 99)),
@@ -281,7 +346,7 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
     };
     summary.mixed = mixed;
     console.log(
-      `mixed: ${mixed.requests} requests in ${ms(elapsed)} s = ${mixed.perSecond} req/s; p50 ${mixed.p50ms} ms, p95 ${mixed.p95ms} ms, p99 ${mixed.p99ms} ms; errors ${errors}; cores busy: receiver ${mixed.receiverCores}, generator ${mixed.generatorCores}`,
+      `mixed: ${mixed.requests} requests in ${ms(elapsed)} s = ${mixed.perSecond} req/s, ${mixed.perCpuSecond} per receiver CPU-second; p50 ${mixed.p50ms} ms, p95 ${mixed.p95ms} ms, p99 ${mixed.p99ms} ms; errors ${errors}; cores busy: receiver ${mixed.receiverCores}, generator ${mixed.generatorCores}`,
     );
 
     // Import: page through everything with count=100
@@ -328,9 +393,17 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
     const memory = rssMb(child.pid!);
     summary.memoryMb = memory;
     console.log(`receiver memory: RSS ${memory.rss} MB (peak ${memory.peak} MB)`);
+
+    // Cold start on the populated database (SQLite: one process, restart it in place).
+    if (scenario.store === 'sqlite') {
+      await stopReceiver(child);
+      const again = await startReceiver(scenario, dataDir, databaseUrl);
+      started[0] = again;
+      summary.coldStartPopulatedMs = again.coldStartMs;
+    }
+    console.log(`cold start (spawn to /readyz 200): ${summary.coldStartEmptyMs} ms on an empty database${summary.coldStartPopulatedMs !== undefined ? `, ${summary.coldStartPopulatedMs} ms with ${USERS} users` : ''}`);
   } finally {
-    for (const s of started) s.child.kill('SIGTERM');
-    await Promise.all(started.map((s) => new Promise((r) => (s.child.exitCode !== null ? r(undefined) : s.child.on('exit', r)))));
+    await Promise.all(started.map((s) => stopReceiver(s.child)));
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
     if (databaseUrl) await pgAdmin(`DROP DATABASE IF EXISTS ${new URL(databaseUrl).pathname.slice(1)} WITH (FORCE)`);
@@ -339,22 +412,42 @@ async function runScenario(scenario: Scenario): Promise<Record<string, any>> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    console.log(/\/\*\*([\s\S]*?)\*\//.exec(readFileSync(__filename, 'utf8'))![1]!.replace(/^ \* ?/gm, ''));
+    return;
+  }
   execBuildCheck();
   const results: Record<string, any>[] = [];
-  for (const scenario of scenarios(process.argv.slice(2))) results.push(await runScenario(scenario));
+  const all = scenarios(process.argv.slice(2));
+  for (const scenario of all) results.push(await runScenario(scenario, all));
   if (results.length > 1) {
-    const base = results[0]!.mixed.perSecond as number;
-    console.log('\nscenario            mixed req/s   vs SQLite   p50 ms   p99 ms   seed/s   paging ms   PATCH+1000 ms   PUT 10000 ms');
+    const base = results[0]!.mixed.perCpuSecond as number;
+    const width = Math.max(18, ...results.map((r) => String(r.name).length));
+    console.log(
+      `\n${'scenario'.padEnd(width)}  req/s  req/CPU-s  vs first  p50 ms  p99 ms  seed/s  paging ms  PATCH+1000 ms  PUT 10000 ms  RSS MB  cold ms`,
+    );
     for (const r of results) {
-      const name = r.store === 'sqlite' ? 'SQLite' : `PostgreSQL × ${r.replicas}`;
       console.log(
-        `${name.padEnd(18)} ${String(r.mixed.perSecond).padStart(12)} ${`${Math.round((r.mixed.perSecond / base) * 100)}%`.padStart(11)} ${String(r.mixed.p50ms).padStart(8)} ${String(r.mixed.p99ms).padStart(8)} ${String(r.seed.perSecond).padStart(8)} ${String(r.paging.ms).padStart(11)} ${String(r.patchAdd1000.ms).padStart(15)} ${String(r.put10000.ms).padStart(14)}`,
+        [
+          String(r.name).padEnd(width),
+          String(r.mixed.perSecond).padStart(6),
+          String(r.mixed.perCpuSecond).padStart(10),
+          `${Math.round((r.mixed.perCpuSecond / base) * 100)}%`.padStart(9),
+          String(r.mixed.p50ms).padStart(7),
+          String(r.mixed.p99ms).padStart(7),
+          String(r.seed.perSecond).padStart(7),
+          String(r.paging.ms).padStart(10),
+          String(r.patchAdd1000.ms).padStart(14),
+          String(r.put10000.ms).padStart(13),
+          String(r.memoryMb.rss).padStart(7),
+          String(r.coldStartPopulatedMs ?? r.coldStartEmptyMs).padStart(8),
+        ].join(' '),
       );
     }
   }
   const resultsDir = join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  const tag = results.map((r) => `${r.store}${r.replicas > 1 ? `x${r.replicas}` : ''}`).join('-');
+  const tag = [...new Set(results.map((r) => `${r.store}${r.replicas > 1 ? `x${r.replicas}` : ''}`))].join('-');
   const file = join(resultsDir, `receiver-${USERS}-${tag}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   const output = results.length === 1 ? results[0] : results;
   writeFileSync(file, JSON.stringify(output, null, 2));
@@ -362,10 +455,12 @@ async function main(): Promise<void> {
 }
 
 function execBuildCheck(): void {
-  try {
-    readFileSync(join(ROOT, 'receiver/dist/main.js'));
-  } catch {
-    throw new Error('receiver/dist/main.js is missing: run `npm run build` (npm run bench does it for you)');
+  for (const { receiver } of scenarios(process.argv.slice(2))) {
+    try {
+      readFileSync(receiver.entry);
+    } catch {
+      throw new Error(`${receiver.entry} is missing: run \`npm run build\` (npm run bench does it for you)`);
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../../receiver/src/auth/tokens';
 import { Client } from 'pg';
-import { oktaUser } from './support/harness';
+import { oktaUser, patchOp } from './support/harness';
 import { createTestDatabase, dropTestDatabase, onPostgres } from './support/postgres';
 
 const ROOT = resolve(__dirname, '../..');
@@ -204,6 +204,52 @@ it('keeps every acknowledged write across a crash (SIGKILL)', async () => {
   expect(list.body.totalResults).toBe(25);
   const survivors = await call(restarted.baseUrl, token, 'GET', `/Groups/${group.body.id}`);
   expect(survivors.body.members).toHaveLength(25);
+  expect(await stop(restarted)).toBe(0);
+});
+
+it('keeps every acknowledged write when killed (SIGKILL) in the middle of concurrent writes', async () => {
+  // Eight clients create and modify users as fast as they are answered; on SQLite their writes share
+  // transactions (group commit). The kill lands while some writes are in flight, unacknowledged.
+  const started = await start({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+  const token = tokenOf(started.stdout());
+  const created = new Map<string, string>();
+  const titles = new Map<string, string>();
+  let killed = false;
+  const client = async (c: number) => {
+    for (let i = 0; !killed; i++) {
+      const userName = `load.${c}.${i}@example.com`;
+      let response;
+      try {
+        response = await call(started.baseUrl, token, 'POST', '/Users', oktaUser(userName));
+      } catch {
+        return; // the connection died with the process: never acknowledged
+      }
+      if (response.status !== 201) throw new Error(`create ${userName}: ${response.status} ${JSON.stringify(response.body)}`);
+      created.set(response.body.id, userName);
+      const title = `title ${c}.${i}`;
+      try {
+        response = await call(started.baseUrl, token, 'PATCH', `/Users/${response.body.id}`, patchOp({ op: 'replace', value: { title } }));
+      } catch {
+        return;
+      }
+      if (response.status !== 200) throw new Error(`patch ${userName}: ${response.status}`);
+      titles.set(response.body.id, title);
+      if (created.size >= 80 && !killed) {
+        killed = true;
+        started.child.kill('SIGKILL');
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
+  expect(await started.exited).toBeNull();
+  expect(created.size).toBeGreaterThanOrEqual(80);
+
+  const restarted = await start({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+  for (const [id, userName] of created) {
+    const user = await call(restarted.baseUrl, token, 'GET', `/Users/${id}`);
+    expect([user.status, user.body.userName]).toEqual([200, userName]);
+    if (titles.has(id)) expect(user.body.title).toBe(titles.get(id));
+  }
   expect(await stop(restarted)).toBe(0);
 });
 

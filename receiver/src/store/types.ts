@@ -24,7 +24,7 @@ export interface UserRecord extends Versioned {
 }
 
 export interface ReadUserOptions {
-  /** Load the user's group memberships (one subquery, not one query per user). */
+  /** Load the user's group memberships (one statement per page, not one query per user). */
   readonly groups: boolean;
 }
 

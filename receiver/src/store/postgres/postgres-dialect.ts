@@ -64,8 +64,6 @@ export const postgresDialect: SqlStoreDialect = {
   booleanLiteral: (value) => sql.lit(value ? 'true' : 'false'),
   numeric: (operand) => sql`(CASE WHEN (${operand})::text ~ ${sql.lit(NUMBER_TEXT)} THEN (${operand})::text::numeric END)`,
   jsonRemove: (column, path) => sql`(${doc(column)} #- ${pathParam(path)})::text`,
-  jsonObjectArray: (select, columns) =>
-    sql`(SELECT coalesce(json_agg(json_build_object(${sql.join(columns.map((c) => sql`${sql.lit(c)}::text, s.${sql.ref(c)}`))}))::text, '[]') FROM (${select}) AS s)`,
   textList: (values) => sql`SELECT value FROM unnest(${[...values]}::text[]) AS t(value)`,
   uniqueViolationColumn(error) {
     const { code, detail, constraint } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; detail?: unknown; constraint?: unknown };

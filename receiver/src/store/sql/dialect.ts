@@ -42,11 +42,6 @@ export interface SqlStoreDialect extends SqlJsonDialect {
   jsonRemove(column: Expr, path: readonly string[]): Expr;
   /** A subquery `SELECT value FROM …` over a list of strings bound as one parameter. */
   textList(values: readonly string[]): Expr;
-  /**
-   * A JSON array text of objects built from the rows of `select` (in its order), `[]` when it has none.
-   * `columns` are the column names `select` returns, which become the object keys.
-   */
-  jsonObjectArray(select: Expr, columns: readonly string[]): Expr;
   /** The column a unique-constraint violation is about, or undefined when `error` is something else. */
   uniqueViolationColumn(error: unknown): string | undefined;
   /**

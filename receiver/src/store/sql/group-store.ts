@@ -13,10 +13,10 @@ import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import type { Db } from './shared';
 import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, text, withinBytes } from './shared';
+import type { GroupRow, Tables } from './tables';
 
 /** The size of one member in a representation: value, $ref, display and type. */
 const MEMBER_BYTES = 160;
-import type { GroupRow, Tables } from './tables';
 
 /** Every column a record needs (not data_folded, which only filters read). */
 const GROUP_COLUMNS = ['g.seq', 'g.id', 'g.display_name', 'g.data', 'g.created', 'g.last_modified', 'g.version'] as const;
@@ -280,44 +280,33 @@ export class SqlGroupStore implements GroupStore {
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .where('group_seq', '=', group.seq)
       .executeTakeFirstOrThrow();
-    const items = await this.db
-      .selectFrom('scim_group_members as gm')
-      .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
-      .select(['u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
-      .where('gm.group_seq', '=', group.seq)
-      .orderBy('gm.user_seq')
-      .limit(count)
-      .offset(startIndex - 1)
-      .execute();
+    const rows = await this.memberRows(this.db).where('gm.group_seq', '=', group.seq).orderBy('gm.user_seq').limit(count).offset(startIndex - 1).execute();
+    const items = rows.map(({ value, display }) => ({ value, display }));
     return { totalResults: Number(total), items };
   }
 
-  private async membersOf(db: Db, groupSeq: number): Promise<MemberRecord[]> {
+  /** The one member query: value and display of each member, with the group's seq. */
+  private memberRows(db: Db) {
     return db
       .selectFrom('scim_group_members as gm')
       .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
-      .select(['u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
-      .where('gm.group_seq', '=', groupSeq)
-      .orderBy('gm.user_seq')
-      .execute();
+      .select(['gm.group_seq as groupSeq', 'u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')]);
   }
 
+  private async membersOf(db: Db, groupSeq: number): Promise<MemberRecord[]> {
+    return (await this.membersOfMany([groupSeq], db)).get(groupSeq) ?? [];
+  }
+
+  /** The members of several groups (a page), one statement per 500 groups, in membership order. */
   private async membersOfMany(groupSeqs: readonly number[], db: Db = this.db): Promise<Map<number, MemberRecord[]>> {
     const out = new Map<number, MemberRecord[]>();
     for (const seqs of chunks(groupSeqs)) {
       if (seqs.length === 0) continue;
-      const rows = await db
-        .selectFrom('scim_group_members as gm')
-        .innerJoin('scim_users as u', 'u.seq', 'gm.user_seq')
-        .select(['gm.group_seq as groupSeq', 'u.id as value', sql<string>`coalesce(u.display_name, u.user_name)`.as('display')])
-        .where('gm.group_seq', 'in', seqs)
-        .orderBy('gm.group_seq')
-        .orderBy('gm.user_seq')
-        .execute();
-      for (const row of rows) {
-        const list = out.get(row.groupSeq) ?? [];
-        list.push({ value: row.value, display: row.display });
-        out.set(row.groupSeq, list);
+      const rows = await this.memberRows(db).where('gm.group_seq', 'in', seqs).orderBy('gm.group_seq').orderBy('gm.user_seq').execute();
+      for (const { groupSeq, value, display } of rows) {
+        const list = out.get(groupSeq);
+        if (list) list.push({ value, display });
+        else out.set(groupSeq, [{ value, display }]);
       }
     }
     return out;

@@ -1,9 +1,10 @@
-import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { DialectAdapter, Kysely, RawBuilder, Transaction } from 'kysely';
 import { foldText } from '../../text/fold';
 import type { AttributeRef } from '../../schema/resource-types';
 import type { ListQuery } from '../../schema/query';
 import type { ActivityInput } from '../types';
 import type { AttributeLocation } from './filter-compiler';
+import { PreparedQuery } from './prepared-query';
 import type { Tables } from './tables';
 
 export type Db = Kysely<Tables> | Transaction<Tables>;
@@ -87,18 +88,34 @@ export async function totalOf(query: ListQuery, rows: number, count: () => Promi
   return count();
 }
 
+type ActivitySlot = 'at' | 'actor' | 'action' | 'resource_type' | 'resource_id' | 'summary';
+/** The activity insert compiled once per dialect (a database and its transactions share the adapter). */
+const activityInserts = new WeakMap<DialectAdapter, PreparedQuery<ActivitySlot, unknown>>();
+
 /** Appends to the audit trail at `at` (the store clock's time), inside the caller's transaction when given one. */
 export async function insertActivity(db: Db, entry: ActivityInput | undefined, at: string): Promise<void> {
   if (!entry) return;
-  await db
-    .insertInto('activity')
-    .values({
-      at,
-      actor: entry.actor,
-      action: entry.action,
-      resource_type: entry.resourceType,
-      resource_id: entry.resourceId ?? null,
-      summary: entry.summary,
-    })
-    .execute();
+  const adapter = db.getExecutor().adapter;
+  let insert = activityInserts.get(adapter);
+  if (!insert) {
+    insert = new PreparedQuery<ActivitySlot, unknown>((slot) =>
+      db.insertInto('activity').values({
+        at: slot('at'),
+        actor: slot('actor'),
+        action: slot('action'),
+        resource_type: slot('resource_type'),
+        resource_id: slot('resource_id'),
+        summary: slot('summary'),
+      }),
+    );
+    activityInserts.set(adapter, insert);
+  }
+  await insert.affected(db, {
+    at,
+    actor: entry.actor,
+    action: entry.action,
+    resource_type: entry.resourceType,
+    resource_id: entry.resourceId ?? null,
+    summary: entry.summary,
+  });
 }

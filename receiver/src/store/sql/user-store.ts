@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, RawBuilder, Selectable, SqlBool } from 'kysely';
+import type { Kysely, Selectable, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import type { Clock } from '../../time/clock';
 import { isoTime } from '../../time/clock';
 import { UniqueViolationError, VersionMismatchError } from '../errors';
-import type { ListQuery, Page } from '../../schema/query';
+import type { ListQuery, Page, ResolvedFilter } from '../../schema/query';
 import type {
   ActivityInput,
   CreateUserEffects,
@@ -21,16 +21,36 @@ import type { SqlStoreDialect } from './dialect';
 import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
+import { PreparedQuery } from './prepared-query';
 import type { Db } from './shared';
-import { CORE_USER, foldedJson, insertActivity, metaLocation, text, userSearchText, withinBytes } from './shared';
+import { CORE_USER, chunks, foldedJson, insertActivity, metaLocation, text, userSearchText, withinBytes } from './shared';
 import type { Tables, UserRow } from './tables';
 
 /** Every column a record needs (not data_folded, which only filters read). */
 const USER_COLUMNS = ['u.seq', 'u.id', 'u.data', 'u.created', 'u.last_modified', 'u.version', 'u.enrolled_at', 'u.created_by'] as const;
 
+type UserRead = Pick<Selectable<UserRow>, 'seq' | 'id' | 'data' | 'created' | 'last_modified' | 'version' | 'enrolled_at' | 'created_by'>;
+
+/** The column holding a unique attribute a filter compares with `eq`, and the value to look up. */
+function uniqueLookup(filter: ResolvedFilter | undefined): { column: 'id' | 'userName'; value: string } | undefined {
+  if (filter?.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  const { attr } = filter;
+  if (attr.inExtension || attr.schema !== CORE_USER || attr.subAttribute) return undefined;
+  if (attr.attribute.name === 'userName') return { column: 'userName', value: foldText(filter.value) };
+  if (attr.attribute.name === 'id') return { column: 'id', value: filter.value };
+  return undefined;
+}
+
 export class SqlUserStore implements UserStore {
   private readonly filters: FilterCompiler;
   private readonly cursors = new PageCursors();
+  // Fixed shapes on the hot path, compiled once (PreparedQuery).
+  private readonly byId: PreparedQuery<'id', UserRead>;
+  private readonly byIdLocked: PreparedQuery<'id', UserRead>;
+  private readonly byUserName: PreparedQuery<'name', UserRead>;
+  private readonly groupsOfUser: PreparedQuery<'seq', GroupRef>;
+  private readonly insertUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'id' | 'created' | 'last_modified' | 'version' | 'created_by', unknown>;
+  private readonly updateUser: PreparedQuery<keyof ReturnType<typeof userColumns> | 'last_modified' | 'version' | 'seq', unknown>;
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -70,13 +90,54 @@ export class SqlUserStore implements UserStore {
       },
     };
     this.filters = new FilterCompiler(dialect, mapping);
+
+    const select = () => db.selectFrom('scim_users as u').select(USER_COLUMNS);
+    this.byId = new PreparedQuery((slot) => select().where('u.id', '=', slot('id')));
+    // NO KEY UPDATE: a concurrent membership insert (a foreign-key share lock) is not blocked.
+    this.byIdLocked = new PreparedQuery((slot) => {
+      const query = select().where('u.id', '=', slot('id'));
+      return dialect.rowLocks ? query.forNoKeyUpdate(['u']) : query;
+    });
+    // A unique index probe: no ordering, offset, count or time budget.
+    this.byUserName = new PreparedQuery((slot) => select().where('u.user_name_lower', '=', slot('name')));
+    this.groupsOfUser = new PreparedQuery((slot) =>
+      db
+        .selectFrom('scim_group_members as gm')
+        .innerJoin('scim_groups as g', 'g.seq', 'gm.group_seq')
+        .select(['g.id as value', 'g.display_name as display'])
+        .where('gm.user_seq', '=', slot('seq') as unknown as number)
+        .orderBy('gm.group_seq'),
+    );
+    const columns = ['user_name', 'user_name_lower', 'external_id', 'display_name', 'active', 'data', 'data_folded', 'search_text'] as const;
+    this.insertUser = new PreparedQuery((slot) =>
+      db
+        .insertInto('scim_users')
+        .values({
+          ...(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as ReturnType<typeof userColumns>),
+          id: slot('id'),
+          created: slot('created'),
+          last_modified: slot('last_modified'),
+          version: slot('version') as unknown as number,
+          created_by: slot('created_by'),
+        }),
+    );
+    this.updateUser = new PreparedQuery((slot) =>
+      db
+        .updateTable('scim_users')
+        .set({
+          ...(Object.fromEntries(columns.map((c) => [c, slot(c)])) as unknown as ReturnType<typeof userColumns>),
+          last_modified: slot('last_modified'),
+          version: slot('version') as unknown as number,
+        })
+        .where('seq', '=', slot('seq') as unknown as number),
+    );
   }
 
   async create(data: ResourceData, effects: CreateUserEffects = {}): Promise<UserRecord> {
     const at = isoTime(this.clock);
     const row = { id: randomUUID(), ...userColumns(data), created: at, last_modified: at, version: 1, created_by: effects.createdBy ?? null };
     const write = async (db: Db) => {
-      await db.insertInto('scim_users').values(row).execute();
+      await this.insertUser.affected(db, row);
       await insertActivity(db, effects.activity ? { ...effects.activity, resourceId: row.id } : undefined, at);
       if (effects.inviteEmail) {
         // The outbox row commits with the user: an acknowledged create always gets its invitation.
@@ -104,11 +165,14 @@ export class SqlUserStore implements UserStore {
   }
 
   async get(id: string, options: ReadUserOptions): Promise<UserRecord | undefined> {
-    const row = await this.read(this.db, id, options.groups);
-    return row ? toUserRecord(row) : undefined;
+    const row = await this.byId.executeTakeFirst(this.db, { id });
+    if (!row) return undefined;
+    return toUserRecord(row, options.groups ? await this.groupsOfUser.execute(this.db, { seq: row.seq }) : undefined);
   }
 
   async list(query: ListQuery, options: ReadUserOptions & UserListFilter): Promise<Page<UserRecord>> {
+    const unique = query.sort || options.createdBy !== undefined ? undefined : uniqueLookup(query.filter);
+    if (unique) return this.lookup(unique, query, options);
     // The time budget comes first in the WHERE clause, so rows the filter rejects are counted too, and each
     // statement gets its own (a token per call): the page and the count are bounded separately.
     const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
@@ -129,10 +193,10 @@ export class SqlUserStore implements UserStore {
     const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
     if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = from().select(USER_COLUMNS);
-    if (options.groups) page = page.select(this.groupsColumn().as('groups_json'));
     if (query.sort) {
       page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
     }
+    let groups: Map<number, GroupRef[]> | undefined;
     const { rows, totalResults } = await this.cursors.read(
       query,
       options.createdBy ?? '',
@@ -146,29 +210,48 @@ export class SqlUserStore implements UserStore {
           const start = from().select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
           found = await page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
         }
-        return withinBytes(found, query.maxBytes, (row) => row.data.length + ((row as { groups_json?: string }).groups_json?.length ?? 0));
+        // The page's groups in one statement, before the byte budget (which counts them) cuts the page.
+        if (options.groups) groups = await this.groupsOf(db, found.map((r) => r.seq));
+        return withinBytes(found, query.maxBytes, (row) => row.data.length + groupsBytes(groups?.get(row.seq)));
       },
       count,
     );
-    return { totalResults, items: rows.map(toUserRecord) };
+    return { totalResults, items: rows.map((row) => toUserRecord(row, groups ? (groups.get(row.seq) ?? []) : undefined)) };
   }
 
-  /** The user's groups as a JSON array text, from one correlated subquery. */
-  private groupsColumn() {
-    return this.dialect.jsonObjectArray(
-      sql`SELECT g.id AS value, g.display_name AS display FROM scim_group_members gm
-        JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq ORDER BY g.seq`,
-      ['value', 'display'],
-    ) as RawBuilder<string>;
+  /**
+   * `userName eq` (Okta's lookup before every create) or `id eq`: at most one row, read by a unique
+   * index; totalResults is the number of rows found, the page a slice of them.
+   */
+  private async lookup(unique: NonNullable<ReturnType<typeof uniqueLookup>>, query: ListQuery, options: ReadUserOptions): Promise<Page<UserRecord>> {
+    const rows =
+      unique.column === 'id' ? await this.byId.execute(this.db, { id: unique.value }) : await this.byUserName.execute(this.db, { name: unique.value });
+    const page = rows.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+    const items: UserRecord[] = [];
+    for (const row of page) items.push(toUserRecord(row, options.groups ? await this.groupsOfUser.execute(this.db, { seq: row.seq }) : undefined));
+    return { totalResults: rows.length, items };
   }
 
-  /** `lock`: inside a read-modify-write, hold the row until commit (another replica's write waits). */
-  private async read(db: Db, id: string, groups: boolean, lock = false) {
-    let query = db.selectFrom('scim_users as u').select(USER_COLUMNS).where('u.id', '=', id);
-    if (groups) query = query.select(this.groupsColumn().as('groups_json'));
-    // NO KEY UPDATE: a concurrent membership insert (a foreign-key share lock) is not blocked.
-    if (lock && this.dialect.rowLocks) query = query.forNoKeyUpdate(['u']);
-    return query.executeTakeFirst();
+  /** The groups of several users (a page), one statement per 500 users, in group order. */
+  private async groupsOf(db: Db, userSeqs: readonly number[]): Promise<Map<number, GroupRef[]>> {
+    const out = new Map<number, GroupRef[]>();
+    for (const part of chunks(userSeqs)) {
+      if (part.length === 0) continue;
+      const rows = await db
+        .selectFrom('scim_group_members as gm')
+        .innerJoin('scim_groups as g', 'g.seq', 'gm.group_seq')
+        .select(['gm.user_seq as userSeq', 'g.id as value', 'g.display_name as display'])
+        .where('gm.user_seq', 'in', part)
+        .orderBy('gm.user_seq')
+        .orderBy('gm.group_seq')
+        .execute();
+      for (const { userSeq, value, display } of rows) {
+        const list = out.get(userSeq);
+        if (list) list.push({ value, display });
+        else out.set(userSeq, [{ value, display }]);
+      }
+    }
+    return out;
   }
 
   async update(
@@ -177,20 +260,17 @@ export class SqlUserStore implements UserStore {
     options: WriteOptions & ReadUserOptions & { describe?: (before: UserRecord, after: ResourceData) => ActivityInput | undefined },
   ): Promise<UserRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.read(trx, id, options.groups, true);
+      // Locked: inside a read-modify-write, hold the row until commit (another replica's write waits).
+      const row = await this.byIdLocked.executeTakeFirst(trx, { id });
       if (!row) return undefined;
       if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
-      const current = toUserRecord(row);
+      const current = toUserRecord(row, options.groups ? await this.groupsOfUser.execute(trx, { seq: row.seq }) : undefined);
       const data = mutate(current);
       const serialized = JSON.stringify(data);
       if (serialized === row.data) return current; // an unchanged "touch" keeps version and lastModified
       const at = isoTime(this.clock);
       try {
-        await trx
-          .updateTable('scim_users')
-          .set({ ...userColumns(data), last_modified: at, version: row.version + 1 })
-          .where('seq', '=', row.seq)
-          .execute();
+        await this.updateUser.affected(trx, { ...userColumns(data), last_modified: at, version: row.version + 1, seq: row.seq });
       } catch (error) {
         throw this.translate(error, data);
       }
@@ -244,14 +324,22 @@ function userColumns(data: ResourceData) {
   };
 }
 
-function toUserRecord(row: Pick<Selectable<UserRow>, 'id' | 'data' | 'created' | 'last_modified' | 'version' | 'enrolled_at' | 'created_by'> & { groups_json?: string }): UserRecord {
+/** What a user's groups add to its representation, for the byte budget (their JSON length). */
+function groupsBytes(groups: readonly GroupRef[] | undefined): number {
+  if (!groups) return 0;
+  let bytes = 2;
+  for (const g of groups) bytes += g.value.length + g.display.length + 26; // {"value":"","display":""},
+  return bytes;
+}
+
+function toUserRecord(row: UserRead, groups: readonly GroupRef[] | undefined): UserRecord {
   return {
     id: row.id,
     data: JSON.parse(row.data) as ResourceData,
     created: row.created,
     lastModified: row.last_modified,
     version: row.version,
-    ...(row.groups_json !== undefined ? { groups: JSON.parse(row.groups_json) as GroupRef[] } : {}),
+    ...(groups !== undefined ? { groups } : {}),
     ...(row.enrolled_at ? { enrolledAt: row.enrolled_at } : {}),
     ...(row.created_by ? { createdBy: row.created_by } : {}),
   };

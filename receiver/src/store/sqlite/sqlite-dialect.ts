@@ -32,10 +32,6 @@ export const sqliteDialect: SqlStoreDialect = {
   timeBudget: (limitMs, rowKey) =>
     sql<SqlBool>`(CASE WHEN ${rowKey} % 128 = 0 THEN scim_budget(${`q${(budgetCounter = (budgetCounter + 1) % 1_000_000_000)}`}, ${limitMs}) ELSE 1 END)`,
   jsonRemove: (column, path) => sql`json_remove(${column}, ${sqliteJsonPath(path)})`,
-  jsonObjectArray: (select, columns) =>
-    sql`(SELECT coalesce(json_group_array(json_object(${sql.join(
-      columns.map((c) => sql`${sql.lit(c)}, s.${sql.ref(c)}`),
-    )})), '[]') FROM (${select}) AS s)`,
   textList: (values) => sql`SELECT value FROM json_each(${JSON.stringify(values)})`,
   uniqueViolationColumn(error) {
     // Duck-typed, not instanceof: better-sqlite3's error class may come from another realm (test runners).
