@@ -306,7 +306,7 @@ export async function startReceiver(
       store,
       url: `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`,
       scimBaseUrl,
-      sendInvitations: async () => (worker ? worker.runOnce() : 0),
+      sendInvitations: async () => (worker ? worker.runNow() : 0),
       close: async () => {
         if (pruneActivity) clearInterval(pruneActivity);
         stopFollowing?.();

@@ -71,6 +71,24 @@ export class InvitationWorker {
     this.timer.unref();
   }
 
+  /**
+   * A pass now, once the pass in progress (if any) has finished: never two passes at once, so a caller
+   * asking "send what is due" sees the outcome of every due invitation, not a row the timer's pass holds.
+   */
+  async runNow(): Promise<number> {
+    while (this.running) await this.running;
+    const pass = this.runOnce();
+    const running = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running = running;
+    void running.finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    return pass;
+  }
+
   /** One pass over due invitations; returns how many were sent. Claims nothing once stopping. */
   async runOnce(): Promise<number> {
     let sent = 0;
