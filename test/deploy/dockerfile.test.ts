@@ -40,10 +40,10 @@ function sizeOf(dir: string): number {
 }
 
 describe('receiver/Dockerfile', () => {
-  it('builds in stages from an official Node 20 image and runs as non-root with a health check', () => {
+  it('builds in stages from an official Node 22 LTS image and runs as non-root with a health check', () => {
     const froms = instructions.filter((l) => l.startsWith('FROM '));
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    for (const from of froms) expect(from).toMatch(/^FROM node:20(-[a-z-]+)?( AS \w+)?$/);
+    for (const from of froms) expect(from).toMatch(/^FROM node:22(-[a-z-]+)?( AS \w+)?$/);
     expect(instructions).toContain('USER node');
     expect(instructions.find((l) => l.startsWith('HEALTHCHECK'))).toContain('/healthz');
     expect(instructions.find((l) => l.startsWith('VOLUME'))).toContain('/data');
