@@ -11,7 +11,8 @@
  * Named, legitimate limits of the table:
  * - numbers and dateTimes: no multi-valued complex attribute has such a sub-attribute (custom attributes
  *   are simple), so no HTTP request can put one in a value filter. The last table compares them one
- *   layer down instead: a synthetic extension, the evaluator called directly, the store's list() for SQL.
+ *   layer down instead: a synthetic extension, the evaluator called directly, the store's list() for SQL
+ *   (dateTime over HTTP: datetime-filters.test.ts).
  * - ordering on PostgreSQL follows the database collation; test databases (and this comparison) use
  *   C.UTF-8, i.e. code-point order, which is what SQLite's BINARY collation and the evaluator use.
  */
@@ -21,6 +22,7 @@ import { USER_RESOURCE_TYPE, resolveAttributePath } from '../../receiver/src/sch
 import type { AttributeDefinition } from '../../receiver/src/schema/schema-definitions';
 import { parseValueFilter } from '../../receiver/src/scim/filter';
 import { matchesElement } from '../../receiver/src/scim/value-filter';
+import { UnsupportedQueryError } from '../../receiver/src/store/errors';
 import { TestReceiver, expectScimError, patchOp } from './support/harness';
 
 type Element = Record<string, unknown>;
@@ -313,15 +315,26 @@ describe('numbers and dateTimes (no HTTP path reaches them: evaluator and store 
     { value: 3, weight: 1.5, at: '2024-05-01T12:00:00Z', label: 'Three' },
     { value: -2, weight: 0.25, at: '2024-05-01T12:00:00.000Z' },
     { value: 10, weight: 10, at: '2023-12-31T23:59:59Z', label: 'ten' },
-    // The same instant as the first, written differently. Both sides compare a stored dateTime as text with
-    // the value's ISO form (…T12:00:00.000Z), so neither calls them equal: a shared limit, not a disagreement.
+    // The same instant as the first two, written with an offset (RFC 7643 §2.3.5 compares instants).
     { value: 0, at: '2024-05-01T14:00:00+02:00' },
     { weight: -1.5, label: '3' },
+    { at: '2024-05-01T13:30:00+02:00' }, // 11:30Z: after noon as text, before it in time
+    { at: '2024-05-01T12:00:00.5-00:30' }, // 12:30:00.500Z: before …12:00:00Z as text
+    { at: '2024-05-01T12:00:00' }, // no offset: UTC, noon again
+    { at: '2024-05-01T12:00:00.9996Z' }, // counted to the millisecond: …12:00:00.999Z
+    // Stored values that do not parse (written past validation, as after a string attribute became a
+    // dateTime): they match nothing, `ne` selects them like absent values, and no store fails on them.
+    { at: 'next Tuesday', label: 'unparsable' },
+    { at: '2024-02-30T00:00:00Z' }, // Date.parse rolls it over into March; no such day
+    { at: 20240501 }, // not even text
   ];
   const FILTERS = [
     'value eq 3', 'value ne 3', 'value gt 0', 'value ge 3', 'value lt 0', 'value le 3', 'value eq -2', 'value pr', 'value eq null',
     'weight gt 1', 'weight le 0.25', 'weight eq 10', 'weight lt 0', 'weight ne 1.5',
-    'at gt "2024-01-01T00:00:00Z"', 'at eq "2024-05-01T12:00:00Z"', 'at eq "2024-05-01T14:00:00+02:00"', 'at le "2024-05-01T12:00:00.000Z"', 'at lt "2024-05-01"',
+    'at gt "2024-01-01T00:00:00Z"', 'at eq "2024-05-01T12:00:00Z"', 'at eq "2024-05-01T14:00:00+02:00"', 'at le "2024-05-01T12:00:00.000Z"', 'at lt "2024-05-01T00:00:00Z"',
+    'at eq "2024-05-01T12:00:00"', 'at eq "2024-05-01T07:00:00-05:00"', 'at ne "2024-05-01T12:00:00Z"', 'not (at eq "2024-05-01T12:00:00Z")',
+    'at gt "2024-05-01T12:00:00Z"', 'at lt "2024-05-01T12:00:00+00:30"', 'at le "2024-05-01T12:00:00+00:30"', 'at ge "2024-05-01T12:30:00.500Z"',
+    'at eq "2024-05-01T12:00:00.999Z"', 'at gt "2024-05-01T12:00:00.999Z"', 'at lt "9999-12-31T23:59:59Z"', 'at ge "0000-01-01T00:00:00Z"',
     'at pr', 'not (at pr)', 'value gt 0 and weight lt 5', 'value lt 0 or label eq "TEN"', 'not (value ge 3) and at pr', 'label eq 3',
   ];
 
@@ -334,12 +347,39 @@ describe('numbers and dateTimes (no HTTP path reaches them: evaluator and store 
     }
   });
 
+  async function selectedByStore(filter: ResolvedFilter): Promise<number[]> {
+    const query: ResolvedFilter = { kind: 'valuePath', attr: parent, filter };
+    const page = await r.store.users.list({ filter: query, startIndex: 1, count: 200 }, { groups: false });
+    return page.items.map((u) => holders.indexOf(u.id)).sort((a, b) => a - b);
+  }
+
   it.each(FILTERS)('scores[%s]', async (text) => {
     const filter = parseValueFilter(type, parent, text);
     const byEvaluator = ELEMENTS.flatMap((element, i) => (matchesElement(filter, element) ? [i] : []));
-    const query: ResolvedFilter = { kind: 'valuePath', attr: parent, filter };
-    const page = await r.store.users.list({ filter: query, startIndex: 1, count: 200 }, { groups: false });
-    const bySql = page.items.map((u) => holders.indexOf(u.id)).sort((a, b) => a - b);
-    expect({ text, selected: byEvaluator }).toEqual({ text, selected: bySql });
+    expect({ text, selected: byEvaluator }).toEqual({ text, selected: await selectedByStore(filter) });
+  });
+
+  // Agreement alone would pass if both sides compared texts again: the instants are spelled out here.
+  it.each([
+    ['at eq "2024-05-01T12:00:00Z"', [0, 1, 3, 7]],
+    ['at eq "2024-05-01T14:00:00+02:00"', [0, 1, 3, 7]],
+    ['at gt "2024-05-01T12:00:00Z"', [6, 8]],
+    ['at lt "2024-05-01T12:00:00+00:30"', [2]],
+    ['at le "2024-05-01T12:00:00+00:30"', [2, 5]],
+    ['at eq "2024-05-01T12:00:00.999Z"', [8]],
+    ['at ne "2024-05-01T12:00:00Z"', [2, 4, 5, 6, 8, 9, 10, 11]],
+    ['at lt "9999-12-31T23:59:59Z"', [0, 1, 2, 3, 5, 6, 7, 8]],
+  ])('scores[%s] selects the elements of that instant', async (text, expected) => {
+    expect({ text, selected: await selectedByStore(parseValueFilter(type, parent, text)) }).toEqual({ text, selected: expected });
+  });
+
+  it.each(['at lt "2024-05-01"', 'at eq "yesterday"', 'at eq "2024-02-30T00:00:00Z"', 'at gt 5', 'at co "2024"'])('scores[%s] is not a dateTime comparison: 400 invalidFilter', (text) => {
+    expect(() => parseValueFilter(type, parent, text)).toThrow(expect.objectContaining({ scimType: 'invalidFilter' }));
+  });
+
+  it('the store refuses a dateTime literal that does not parse, rather than comparing texts', async () => {
+    const at = parseValueFilter(type, parent, 'at pr');
+    const bad: ResolvedFilter = { kind: 'compare', op: 'eq', attr: at.kind === 'present' ? at.attr : parent, value: '2024-05-01' };
+    await expect(selectedByStore(bad)).rejects.toBeInstanceOf(UnsupportedQueryError);
   });
 });

@@ -9,6 +9,7 @@ import type { AttributeRef, ResourceType } from '../schema/resource-types';
 import { leafOf, resolveAttributePath } from '../schema/resource-types';
 import type { AttributeDefinition } from '../schema/schema-definitions';
 import { findAttribute } from '../schema/schema-definitions';
+import { dateTimeInstant } from '../time/date-time';
 
 const ORDERING: ReadonlySet<CompareOperator> = new Set(['gt', 'ge', 'lt', 'le']);
 const SUBSTRING: ReadonlySet<CompareOperator> = new Set(['co', 'sw', 'ew']);
@@ -175,8 +176,8 @@ function checkValue(leaf: AttributeDefinition, op: CompareOperator, value: unkno
     throw invalidFilter(`'${op}' is not defined for ${leaf.type} attribute '${path}'.`);
   }
   if (ORDERING.has(op) && leaf.type === 'binary') throw invalidFilter(`'${op}' is not defined for binary attribute '${path}'.`);
-  if (leaf.type === 'dateTime' && typeof value === 'string' && Number.isNaN(Date.parse(value))) {
-    throw invalidFilter(`'${value}' is not a dateTime.`);
+  if (leaf.type === 'dateTime' && dateTimeInstant(value) === undefined) {
+    throw invalidFilter(`${JSON.stringify(value)} is not a dateTime: write an xsd:dateTime such as "2024-05-01T12:00:00Z".`);
   }
   if ((leaf.type === 'integer' || leaf.type === 'decimal') && typeof value !== 'number') {
     throw invalidFilter(`'${path}' is numeric; compare it with a number.`);

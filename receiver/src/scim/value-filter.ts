@@ -2,6 +2,7 @@ import type { CompareOperator, ResolvedFilter } from '../schema/query';
 import { leafOf } from '../schema/resource-types';
 import type { AttributeDefinition } from '../schema/schema-definitions';
 import { foldText } from '../text/fold';
+import { dateTimeInstant } from '../time/date-time';
 import { coerceBoolean } from './attribute-values';
 
 /** In-memory evaluation of a value filter against one element of a multi-valued attribute (PATCH paths). */
@@ -32,8 +33,9 @@ const isAbsent = (value: unknown) => value === undefined || value === null;
 /**
  * One comparison, with the SQL filter compiler's semantics (store/sql/filter-compiler.ts), which the
  * value-filter agreement test holds both to: `ne` is "not eq", so an absent value is "not equal";
- * case-insensitive text compares folded (text/fold.ts); a dateTime compares with the value's ISO form;
- * text orders by code point, like SQLite's BINARY collation and PostgreSQL's "C".
+ * case-insensitive text compares folded (text/fold.ts); a dateTime compares by instant (time/date-time.ts),
+ * and one that does not parse matches nothing; text orders by code point, like SQLite's BINARY
+ * collation and PostgreSQL's "C".
  */
 function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: unknown, expected: string | number | boolean | null): boolean {
   if (expected === null) return op === 'eq' ? isAbsent(actual) : !isAbsent(actual);
@@ -43,9 +45,13 @@ function compareValues(leaf: AttributeDefinition, op: CompareOperator, actual: u
   if (typeof expected === 'number' && (leaf.type === 'integer' || leaf.type === 'decimal')) {
     return typeof actual === 'number' && !SUBSTRING.has(op) && ordered(op, Math.sign(actual - expected));
   }
+  if (leaf.type === 'dateTime') {
+    const [a, e] = [dateTimeInstant(actual), dateTimeInstant(expected)];
+    return a !== undefined && e !== undefined && !SUBSTRING.has(op) && ordered(op, Math.sign(a - e));
+  }
   const caseInsensitive = (leaf.type === 'string' || leaf.type === 'reference') && !leaf.caseExact;
   const a = caseInsensitive ? foldText(String(actual)) : String(actual);
-  const e = caseInsensitive ? foldText(String(expected)) : leaf.type === 'dateTime' ? isoDateTime(String(expected)) : String(expected);
+  const e = caseInsensitive ? foldText(String(expected)) : String(expected);
   switch (op) {
     case 'co':
       return a.includes(e);
@@ -84,9 +90,4 @@ function compareCodePoints(a: string, b: string): number {
   while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (i === a.length || i === b.length) return a.length - b.length;
   return a.codePointAt(i)! - b.codePointAt(i)!;
-}
-
-function isoDateTime(value: string): string {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? value : new Date(time).toISOString();
 }

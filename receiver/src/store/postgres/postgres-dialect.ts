@@ -2,6 +2,7 @@ import type { RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { QueryBudgetExceededError, StoreUnavailableError } from '../errors';
 import type { SqlStoreDialect } from '../sql/dialect';
+import { DATE_TIME_PATTERN, EPOCH_DAYS } from '../../time/date-time';
 import { transientReason } from './transient-errors';
 
 type Expr = RawBuilder<unknown>;
@@ -17,6 +18,25 @@ const pathParam = (path: readonly string[]) => sql`${[...path]}::text[]`;
 const NUMBER_TEXT = '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$';
 
 let aliasCounter = 0;
+
+/**
+ * dateTimeInstant (time/date-time.ts) in SQL: DATE_TIME_PATTERN's groups, the same range checks, the
+ * same whole-number arithmetic. Nothing here can raise: every cast is of digits the pattern matched,
+ * and no text is cast to timestamptz (which fails on "2023-02-29" and reads a missing offset in the
+ * session's time zone). No match, or an absent value, is NULL.
+ */
+const dateTimeInstant = (operand: Expr): Expr => sql`(SELECT CASE
+    WHEN dt.mo BETWEEN 1 AND 12
+      AND dt.d BETWEEN 1 AND (CASE WHEN dt.mo = 2 THEN (CASE WHEN (dt.y % 4 = 0 AND dt.y % 100 <> 0) OR dt.y % 400 = 0 THEN 29 ELSE 28 END) ELSE 30 + (dt.mo + dt.mo / 8) % 2 END)
+      AND (dt.h <= 23 OR (dt.h = 24 AND dt.mi = 0 AND dt.s = 0 AND dt.frac !~ '[1-9]'))
+      AND dt.mi <= 59 AND dt.s <= 59 AND dt.oh <= 23 AND dt.om <= 59
+    THEN (((((365 * dt.ya + dt.ya / 4 - dt.ya / 100 + dt.ya / 400 + (153 * ((dt.mo + 9) % 12) + 2) / 5 + dt.d - 1 - ${sql.lit(EPOCH_DAYS)})::bigint * 24 + dt.h) * 60
+      + dt.mi - dt.sign * (dt.oh * 60 + dt.om)) * 60 + dt.s) * 1000 + rpad(left(dt.frac, 3), 3, '0')::int)
+  END
+  FROM regexp_match((${operand})::text, ${sql.lit(DATE_TIME_PATTERN)}) AS dt_match(m),
+  LATERAL (SELECT dt_match.m[1]::int AS y, dt_match.m[1]::int - (CASE WHEN dt_match.m[2]::int <= 2 THEN 1 ELSE 0 END) + 400 AS ya, dt_match.m[2]::int AS mo, dt_match.m[3]::int AS d,
+    dt_match.m[4]::int AS h, dt_match.m[5]::int AS mi, dt_match.m[6]::int AS s, coalesce(dt_match.m[7], '') AS frac,
+    (CASE WHEN dt_match.m[8] = '-' THEN -1 ELSE 1 END) AS sign, coalesce(dt_match.m[9]::int, 0) AS oh, coalesce(dt_match.m[10]::int, 0) AS om) AS dt)`;
 
 /**
  * Unicode case folding exactly as foldText (text/fold.ts) does it: NFC, lower case, NFC. ICU's root
@@ -62,6 +82,7 @@ export const postgresDialect: SqlStoreDialect = {
   endsWith: (haystack, needle) => sql<SqlBool>`right((${haystack})::text, length((${needle})::text)) = (${needle})::text`,
   // `#>>` renders JSON booleans as 'true'/'false'; the boolean `active` column accepts the same literal.
   booleanLiteral: (value) => sql.lit(value ? 'true' : 'false'),
+  dateTimeInstant,
   numeric: (operand) => sql`(CASE WHEN (${operand})::text ~ ${sql.lit(NUMBER_TEXT)} THEN (${operand})::text::numeric END)`,
   jsonRemove: (column, path) => sql`(${doc(column)} #- ${pathParam(path)})::text`,
   textList: (values) => sql`SELECT value FROM unnest(${[...values]}::text[]) AS t(value)`,

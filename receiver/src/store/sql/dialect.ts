@@ -23,6 +23,13 @@ export interface SqlJsonDialect {
    */
   numeric(operand: Expr): Expr;
   /**
+   * The operand of a dateTime comparison or sort: the instant of a stored xsd:dateTime text as epoch
+   * milliseconds, by time/date-time.ts's rule (offsets, fractional seconds, no offset = UTC). NULL when
+   * the value is absent, not text or not a dateTime; never an error, since a stored value need not parse
+   * (an attribute declared as a string before it became a dateTime) and must not fail the whole list.
+   */
+  dateTimeInstant(operand: Expr): Expr;
+  /**
    * The case-folded text of `expr` (NULL stays NULL), equal to `foldText` (text/fold.ts) of the same
    * string: the one case-insensitive comparison key. Values bound from JS are folded with foldText.
    */

@@ -6,12 +6,18 @@ import type { AttributeDefinition } from '../../schema/schema-definitions';
 import type { CompareOperator, ResolvedFilter, SortSpec } from '../../schema/query';
 import { UnsupportedQueryError } from '../errors';
 import { foldText } from '../../text/fold';
+import { isoAt } from '../../time/clock';
+import { dateTimeInstant } from '../../time/date-time';
 import type { SqlJsonDialect } from './dialect';
 
 type Expr = RawBuilder<unknown>;
 type Predicate = RawBuilder<SqlBool>;
 
-/** How a resource table exposes an attribute: an indexed column, a related-table subquery, or JSON. */
+/**
+ * How a resource table exposes an attribute: an indexed column, a related-table subquery, or JSON.
+ * A dateTime column holds the store's own timestamps (meta.created, meta.lastModified), always written
+ * in the canonical form (time/clock.ts isoAt: UTC, milliseconds, `Z`), whose text orders like the instant.
+ */
 export type AttributeLocation =
   | { readonly kind: 'column'; readonly expr: Expr; readonly preLowered?: boolean }
   | { readonly kind: 'constant'; readonly value: string }
@@ -76,6 +82,8 @@ interface Operand {
   readonly preLowered: boolean;
   /** Never NULL (the folded key columns): an `eq` needs no `IS NOT NULL` guard to stay two-valued. */
   readonly notNull?: boolean;
+  /** A column (see AttributeLocation): a dateTime there is canonical text, compared as text. */
+  readonly column?: boolean;
 }
 
 export class FilterCompiler {
@@ -114,6 +122,8 @@ export class FilterCompiler {
         } else {
           expr = this.dialect.jsonScalar(column, jsonPathOf(sort.attr, true));
         }
+        // Stored dateTimes order by instant, whatever their offset or precision (RFC 7643 §2.3.5).
+        if (leaf.type === 'dateTime') expr = this.dialect.dateTimeInstant(expr);
       }
     }
     return isCaseInsensitiveString(leaf) && !preLowered ? this.dialect.fold(expr) : expr;
@@ -165,7 +175,7 @@ export class FilterCompiler {
     switch (location.kind) {
       case 'column':
         // The pre-lowered columns are the NOT NULL folded keys (user_name_lower, display_name_lower).
-        return test({ expr: location.expr, preLowered: location.preLowered === true, notNull: location.preLowered === true });
+        return test({ expr: location.expr, preLowered: location.preLowered === true, notNull: location.preLowered === true, column: true });
       case 'constant':
         // A literal, not a parameter: PostgreSQL cannot type a bare `$1 IS NOT NULL` (the values are fixed in code).
         return test({ expr: sql.lit(location.value), preLowered: false });
@@ -220,8 +230,7 @@ export class FilterCompiler {
       param = sql.val(foldText(text));
       if (!operand.preLowered) expr = this.dialect.fold(raw);
     } else if (leaf.type === 'dateTime') {
-      const time = Date.parse(String(value));
-      param = sql.val(Number.isNaN(time) ? String(value) : new Date(time).toISOString());
+      return this.dateTimeComparison(operand, op, value);
     } else {
       param = sql.val(String(value));
     }
@@ -258,4 +267,34 @@ export class FilterCompiler {
     if (operand.notNull && op === 'eq') return test;
     return sql<SqlBool>`(${raw} IS NOT NULL AND ${test})`;
   }
+
+  /**
+   * A dateTime compares by instant (RFC 7643 §2.3.5): `…T14:00:00+02:00` equals `…T12:00:00Z`. The
+   * store's own timestamp columns are canonical text already, compared with the value's canonical text;
+   * a stored JSON value goes through dialect.dateTimeInstant, NULL when it does not parse, and `IS TRUE`
+   * keeps the answer two-valued (such a value matches nothing, so `ne` selects it, like an absent one).
+   */
+  private dateTimeComparison(operand: Operand, op: Exclude<CompareOperator, 'ne'>, value: string | number | boolean): Predicate {
+    const instant = dateTimeInstant(value);
+    if (instant === undefined) throw new UnsupportedQueryError(`'${String(value)}' is not a dateTime.`);
+    const compare = ORDERING_SQL[op];
+    if (!compare) throw new UnsupportedQueryError(`'${op}' is not defined for dateTime values.`);
+    if (operand.column) return sql<SqlBool>`(${operand.expr} ${sql.raw(compare)} ${sql.val(timestampText(instant))})`;
+    return sql<SqlBool>`((${this.dialect.dateTimeInstant(operand.expr)} ${sql.raw(compare)} ${sql.val(instant)}) IS TRUE)`;
+  }
 }
+
+/** 9999-12-31T23:59:59.999Z: past it, toISOString writes a six-digit year with a sign (`+010000-…`). */
+const LAST_FOUR_DIGIT_YEAR = 253_402_300_799_999;
+
+/**
+ * An instant as text that compares with the store's timestamps (four-digit years, canonical) as the
+ * instants do. A later instant becomes a text above every such timestamp (an earlier one is already
+ * below them all: `-000001-…`).
+ */
+function timestampText(instant: number): string {
+  return instant > LAST_FOUR_DIGIT_YEAR ? '9999-99' : isoAt(instant);
+}
+
+/** The SQL operator of each ordering comparison (the substring operators have none). */
+const ORDERING_SQL: Partial<Record<CompareOperator, string>> = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' };

@@ -24,6 +24,9 @@ export const sqliteDialect: SqlStoreDialect = {
   endsWith: (haystack, needle) => sql<SqlBool>`substr(${haystack}, -length(${needle})) = ${needle}`,
   booleanLiteral: (value): RawBuilder<unknown> => sql.lit(value ? 1 : 0),
   numeric: (operand) => operand,
+  // JavaScript's dateTimeInstant itself (sqlite-functions.ts): SQLite's julianday() would also read
+  // numbers as Julian days, date-only and space-separated texts, and round fractions to the millisecond.
+  dateTimeInstant: (operand) => sql`scim_instant(${operand})`,
   rowLocks: false,
   withStatementBudget: (db, _limitMs, run) => run(db),
   fold: (expr) => sql`scim_fold(${expr})`,
