@@ -126,3 +126,25 @@ describe('meta.created and meta.lastModified (the store\'s own timestamps)', () 
     expect(await names('meta.lastModified le "0000-01-01T00:00:00+23:59"')).toEqual([]);
   });
 });
+
+describe('writes follow the same dateTime rule', () => {
+  it.each(['2023-02-30T00:00:00Z', '2024-05-01', '2024-05-01T12:00Z', '2024-05-01 12:00:00Z', 'next Tuesday'])(
+    'refuses %s for a dateTime attribute (a value it stores is a value filters can find)',
+    async (hired) => {
+      const response = await r.request('POST', '/Users', {
+        body: { schemas: [USER_URN, CUSTOM_URN], userName: `refused.${hired.length}.${Date.parse('2024-01-01')}@example.com`, [CUSTOM_URN]: { hired } },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.scimType).toBe('invalidValue');
+    },
+  );
+
+  it('accepts an offset and no milliseconds, and finds the user by the same instant in UTC', async () => {
+    const created = await r.request('POST', '/Users', {
+      body: { schemas: [USER_URN, CUSTOM_URN], userName: 'written.offset@example.com', [CUSTOM_URN]: { hired: '2030-01-01T02:00:00+02:00' } },
+    });
+    expect(created.status).toBe(201);
+    const found = await r.request('GET', `/Users?filter=${encodeURIComponent(`${HIRED} eq "2030-01-01T00:00:00.000Z"`)}`);
+    expect(found.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['written.offset@example.com']);
+  });
+});

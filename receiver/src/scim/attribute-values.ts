@@ -1,6 +1,7 @@
 import type { AttributeDefinition } from '../schema/schema-definitions';
 import { findAttribute } from '../schema/schema-definitions';
 import { invalidValue } from './errors';
+import { dateTimeInstant } from '../time/date-time';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -34,7 +35,6 @@ export function coerceBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /**
  * Validates one attribute value against its definition and returns it in canonical form
@@ -80,7 +80,8 @@ function normalizeSingle(definition: AttributeDefinition, value: unknown, path: 
       return value;
     case 'dateTime':
       if (value === '') return undefined;
-      if (typeof value !== 'string' || !XSD_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+      // The one xsd:dateTime rule filters compare by (time/date-time.ts): a value stored is a value found.
+      if (typeof value !== 'string' || dateTimeInstant(value) === undefined) {
         throw invalidValue(`Attribute '${path}' must be an xsd:dateTime string such as 2024-05-01T12:00:00Z.`);
       }
       return value;
