@@ -12,6 +12,7 @@ import { sha256Hex } from '../../receiver/src/auth/tokens';
 import { Client } from 'pg';
 import { oktaUser, patchOp } from './support/harness';
 import { createTestDatabase, dropTestDatabase, onPostgres } from './support/postgres';
+import { jsonRequest } from '../../scripts/lib/json-request';
 
 const ROOT = resolve(__dirname, '../..');
 const ENTRY = join(ROOT, 'receiver/dist/main.js');
@@ -66,13 +67,8 @@ function tokenOf(stdout: string): string {
 }
 
 async function call(baseUrl: string, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  const reply = await jsonRequest<any>(method, `${baseUrl}${path}`, { token, body, parse: 'json' });
+  return { status: reply.status, body: reply.body };
 }
 
 // receiver/dist is built once by test/global-setup.js.

@@ -10,11 +10,11 @@ import Database from 'better-sqlite3';
 import { UniqueViolationError, VersionMismatchError } from '../../receiver/src/store/errors';
 import { openSqliteStore } from '../../receiver/src/store/sqlite/open-sqlite-store';
 import { systemClock } from '../../receiver/src/time/clock';
-import type { SqlScimStore } from '../../receiver/src/store/sql/sql-store';
+import type { ScimStore } from '../../receiver/src/store/types';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 let dir: string;
-let store: SqlScimStore;
+let store: ScimStore;
 let outside: Database.Database;
 
 const user = (userName: string) => ({ schemas: [USER], userName, active: true });

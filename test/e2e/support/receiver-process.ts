@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { loadEnvironments } from '../../../config/environments';
 import { receiverConfigJson } from '../../../constructs/receiver/receiver-settings';
 import { sha256Hex } from '../../../receiver/src/auth/tokens';
+import { jsonRequest } from '../../../scripts/lib/json-request';
 
 const ROOT = resolve(__dirname, '../../..');
 export const PROCESS_TOKEN = 'verify-test-token-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -74,13 +75,8 @@ export class ReceiverProcess {
   /** An authenticated JSON request (SCIM under /scim/v2, admin API under /api). */
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const admin = path.startsWith('/api/');
-    const response = await fetch(`${this.url}${admin ? path : `/scim/v2${path}`}`, {
-      method,
-      headers: { authorization: `Bearer ${admin ? PROCESS_ADMIN_KEY : PROCESS_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    const reply = await jsonRequest(method, `${this.url}${admin ? path : `/scim/v2${path}`}`, { token: admin ? PROCESS_ADMIN_KEY : PROCESS_TOKEN, body, parse: 'json' });
+    return { status: reply.status, body: reply.body };
   }
 }
 

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../../../receiver/src/auth/tokens';
 import { ADMIN_KEY, TOKEN } from '../../receiver/support/harness';
+import { jsonRequest } from '../../../scripts/lib/json-request';
 
 const ROOT = resolve(__dirname, '../../..');
 const ENTRY = join(ROOT, 'receiver/dist/main.js');
@@ -79,19 +80,8 @@ export class Replica {
 
   async request(method: string, path: string, body?: unknown, token: string = path.startsWith('/api') ? ADMIN_KEY : TOKEN): Promise<Reply> {
     const url = path.startsWith('/api') || path.startsWith('/readyz') ? `${this.url}${path}` : `${this.url}/scim/v2${path}`;
-    const response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON
-    }
-    return { status: response.status, headers: response.headers, body: parsed };
+    const reply = await jsonRequest(method, url, { token, body });
+    return { status: reply.status, headers: reply.headers, body: reply.body };
   }
 
   async stop(): Promise<number | null> {

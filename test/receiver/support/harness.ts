@@ -8,6 +8,7 @@ import { loadSettings } from '../../../receiver/src/settings';
 import type { Logger } from 'pino';
 import type { Clock } from '../../../receiver/src/time/clock';
 import { createTestDatabase, dropTestDatabase, onPostgres } from './postgres';
+import { jsonRequest } from '../../../scripts/lib/json-request';
 
 export const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuvwxyz';
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -96,26 +97,14 @@ export class TestReceiver {
   }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Response<T>> {
-    const headers: Record<string, string> = { accept: 'application/scim+json', ...options.headers };
-    if (options.token !== null) headers.authorization = `Bearer ${options.token ?? TOKEN}`;
-    let body: string | undefined;
-    if (options.raw !== undefined) body = options.raw;
-    else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-      headers['content-type'] = 'application/scim+json; charset=utf-8';
-    }
     const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
-    const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    return { status: response.status, headers: response.headers, body: parsed as T, text };
+    const reply = await jsonRequest<T>(method, url, {
+      token: options.token === null ? undefined : (options.token ?? TOKEN),
+      body: options.body,
+      raw: options.raw,
+      headers: options.headers,
+    });
+    return { status: reply.status, headers: reply.headers, body: reply.body, text: reply.text };
   }
 
   /** The admin API, authenticated with the admin key. */

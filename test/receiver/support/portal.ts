@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { sha256Hex } from '../../../receiver/src/auth/tokens';
 import { TOKEN, oktaUser } from './harness';
+import { jsonRequest } from '../../../scripts/lib/json-request';
 
 const ROOT = resolve(__dirname, '../../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-output/portal');
@@ -52,13 +53,8 @@ export async function startPortalReceiver(env: Record<string, string> = {}): Pro
     void exited.then(() => reject(new Error(`receiver exited: ${out} ${err}`)));
   });
   const scim = async (method: string, path: string, body?: unknown, token = TOKEN) => {
-    const response = await fetch(`${started.url}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    const reply = await jsonRequest<any>(method, `${started.url}/scim/v2${path}`, { token, body, parse: 'json' });
+    return { status: reply.status, body: reply.body };
   };
   return {
     ...started,

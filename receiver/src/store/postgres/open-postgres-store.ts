@@ -2,7 +2,8 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Clock } from '../../time/clock';
-import { SqlScimStore } from '../sql/sql-store';
+import { sqlScimStore } from '../sql/sql-store';
+import type { ScimStore } from '../types';
 import type { Tables } from '../sql/tables';
 import { PostgresChangeFeed } from './change-feed';
 import type { PostgresConnectionOptions } from './connection-options';
@@ -25,7 +26,7 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
 /** The migrations' own lock key: replicas starting together migrate one after the other. */
 const MIGRATION_LOCK = 'okta-scim-kit:migrations';
 
-export async function openPostgresStore(options: PostgresStoreOptions): Promise<SqlScimStore> {
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<ScimStore> {
   const config = clientConfig(options);
   const pool = new pg.Pool({ ...config, max: options.poolSize, idleTimeoutMillis: 30_000 });
   // An idle connection the server closes (restart, admin shutdown) emits 'error' on the pool; unhandled,
@@ -43,7 +44,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
   const openedFeed = feed;
-  return new SqlScimStore(
+  return sqlScimStore(
     db,
     postgresDialect,
     options.clock,

@@ -22,7 +22,7 @@ import type {
   UndeclaredAttributeRecord,
 } from '../types';
 import type { SqlStoreDialect } from './dialect';
-import { insertActivity } from './shared';
+import { deleteRecorded, insertActivity } from './shared';
 import type { AttributeDefinitionRow, Tables, TemplateRow } from './tables';
 
 export class SqlAttributeStore implements AttributeStore {
@@ -59,12 +59,9 @@ export class SqlAttributeStore implements AttributeStore {
   }
 
   async delete(name: string, activity?: ActivityInput): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx.deleteFrom('attribute_definitions').where('name_lower', '=', name.toLowerCase()).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity, isoTime(this.clock));
-      return true;
-    });
+    return deleteRecorded(this.db, this.clock, activity, (trx) =>
+      trx.deleteFrom('attribute_definitions').where('name_lower', '=', name.toLowerCase()).executeTakeFirst(),
+    );
   }
 }
 
@@ -160,12 +157,7 @@ export class SqlTemplateStore implements TemplateStore {
   }
 
   async delete(id: string, activity?: ActivityInput): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx.deleteFrom('templates').where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity, isoTime(this.clock));
-      return true;
-    });
+    return deleteRecorded(this.db, this.clock, activity, (trx) => trx.deleteFrom('templates').where('id', '=', id).executeTakeFirst());
   }
 
   private translate(error: unknown, name: string): unknown {

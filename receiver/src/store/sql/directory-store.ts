@@ -2,8 +2,10 @@ import type { Expression, Kysely, SelectQueryBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import type { BrowsePage, DirectoryStore, GroupBrowseQuery, UserBrowseQuery } from '../browse';
-import type { GroupRecord, ResourceData, UserRecord } from '../types';
+import type { GroupRecord, UserRecord } from '../types';
 import type { SqlStoreDialect } from './dialect';
+import { countRows } from './resource-listing';
+import { toGroupRecord, toUserRecord } from './resource-records';
 import type { Tables, UserRow } from './tables';
 
 type Key = string | number;
@@ -97,19 +99,11 @@ export class SqlDirectoryStore implements DirectoryStore {
         ? rows.length
         : search
           ? await this.boundedCount(base)
-          : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+          : await countRows(base);
     return {
       total: Math.min(total, COUNT_LIMIT),
       ...(total > COUNT_LIMIT ? { totalCapped: true } : {}),
-      items: result.rows.map((row) => ({
-        id: row.id,
-        data: JSON.parse(row.data) as ResourceData,
-        created: row.created,
-        lastModified: row.last_modified,
-        version: row.version,
-        ...(row.enrolled_at ? { enrolledAt: row.enrolled_at } : {}),
-        ...(row.created_by ? { createdBy: row.created_by } : {}),
-      })),
+      items: result.rows.map((row) => toUserRecord(row, undefined)),
       ...(result.next ? { next: result.next } : {}),
       ...(result.previous ? { previous: result.previous } : {}),
     };
@@ -121,8 +115,7 @@ export class SqlDirectoryStore implements DirectoryStore {
    */
   private async boundedCount(base: SelectQueryBuilder<Tables & { u: UserRow }, 'u', object>): Promise<number> {
     const limited = base.select(sql.lit(1).as('one')).limit(COUNT_LIMIT + 1);
-    const row = await this.db.selectFrom(limited.as('matches')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return countRows(this.db.selectFrom(limited.as('matches')));
   }
 
   async browseGroups(query: GroupBrowseQuery): Promise<BrowsePage<GroupRecord & { memberCount: number }>> {
@@ -130,7 +123,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const search = query.search !== undefined ? foldText(query.search.trim()) : undefined;
     let base = this.db.selectFrom('scim_groups as g');
     if (search) base = base.where(this.dialect.contains(sql.ref('g.display_name_lower'), sql`${search}`));
-    const total = Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const total = await countRows(base);
     const p = plan(false, query.after, query.before);
     let page = base
       .select(GROUP_BROWSE_COLUMNS)
@@ -140,14 +133,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     const result = paginate(rows, query.limit, p, (row) => row.display_name_lower);
     return {
       total,
-      items: result.rows.map((row) => ({
-        id: row.id,
-        data: JSON.parse(row.data) as ResourceData,
-        created: row.created,
-        lastModified: row.last_modified,
-        version: row.version,
-        memberCount: Number(row.member_count),
-      })),
+      items: result.rows.map((row) => ({ ...toGroupRecord(row, undefined), memberCount: Number(row.member_count) })),
       ...(result.next ? { next: result.next } : {}),
       ...(result.previous ? { previous: result.previous } : {}),
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, SqlBool } from 'kysely';
+import type { Kysely, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import type { Clock } from '../../time/clock';
@@ -8,18 +8,17 @@ import { UniqueViolationError, UnknownMembersError, VersionMismatchError } from 
 import type { ListQuery, Page } from '../../schema/query';
 import type { ActivityInput, GroupChange, GroupChangeSummary, GroupRecord, GroupStore, MemberRecord, ResourceData, WriteOptions } from '../types';
 import type { SqlStoreDialect } from './dialect';
-import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
+import { countRows, lockForDelete, readPage, restrict, withListBudget } from './resource-listing';
+import { resourceTableMapping } from './resource-mapping';
+import { GROUP_COLUMNS, resourceDataColumns, toGroupRecord } from './resource-records';
 import type { Db } from './shared';
-import { CORE_GROUP, chunks, foldedJson, insertActivity, metaLocation, text, withinBytes } from './shared';
-import type { GroupRow, Tables } from './tables';
+import { CORE_GROUP, appendTo, chunks, insertActivity, withinBytes } from './shared';
+import type { Tables } from './tables';
 
 /** The size of one member in a representation: value, $ref, display and type. */
 const MEMBER_BYTES = 160;
-
-/** Every column a record needs (not data_folded, which only filters read). */
-const GROUP_COLUMNS = ['g.seq', 'g.id', 'g.display_name', 'g.data', 'g.created', 'g.last_modified', 'g.version'] as const;
 
 export class SqlGroupStore implements GroupStore {
   private readonly filters: FilterCompiler;
@@ -30,40 +29,26 @@ export class SqlGroupStore implements GroupStore {
     private readonly dialect: SqlStoreDialect,
     private readonly clock: Clock,
   ) {
-    const mapping: ResourceTableMapping = {
-      dataColumn: sql.ref('g.data'),
-      foldedDataColumn: sql.ref('g.data_folded'),
-      locate: (ref) => {
-        if (ref.inExtension || ref.schema !== CORE_GROUP) return { kind: 'json' };
-        switch (ref.attribute.name) {
-          case 'id':
-            return { kind: 'column', expr: sql.ref('g.id') };
-          case 'displayName':
-            return { kind: 'column', expr: sql.ref('g.display_name_lower'), preLowered: true };
-          case 'externalId':
-            return { kind: 'column', expr: sql.ref('g.external_id') };
-          case 'meta':
-            return metaLocation(ref, { created: sql.ref('g.created'), lastModified: sql.ref('g.last_modified') }, 'Group');
-          case 'members':
-            return {
-              kind: 'relation',
-              exists: (predicate) =>
-                sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_users mu ON mu.seq = gm.user_seq WHERE gm.group_seq = g.seq AND ${predicate(
-                  (name) =>
-                    name === 'value'
-                      ? sql.ref('mu.id')
-                      : name === 'display'
-                        ? sql`coalesce(mu.display_name, mu.user_name)`
-                        : name === 'type'
-                          ? sql.lit('User')
-                          : undefined,
-                )})`,
-            };
-          default:
-            return { kind: 'json' };
-        }
+    const mapping = resourceTableMapping({
+      alias: 'g',
+      schema: CORE_GROUP,
+      resourceType: 'Group',
+      columns: { displayName: { kind: 'column', expr: sql.ref('g.display_name_lower'), preLowered: true } },
+      relation: {
+        attribute: 'members',
+        exists: (predicate) =>
+          sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_users mu ON mu.seq = gm.user_seq WHERE gm.group_seq = g.seq AND ${predicate(
+            (name) =>
+              name === 'value'
+                ? sql.ref('mu.id')
+                : name === 'display'
+                  ? sql`coalesce(mu.display_name, mu.user_name)`
+                  : name === 'type'
+                    ? sql.lit('User')
+                    : undefined,
+          )})`,
       },
-    };
+    });
     this.filters = new FilterCompiler(dialect, mapping);
   }
 
@@ -97,22 +82,14 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async list(query: ListQuery, options: { members: boolean }): Promise<Page<GroupRecord>> {
-    // As for users: the time budget first in the WHERE clause, one per statement.
-    const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
-    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
-    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+    return withListBudget(this.db, this.dialect, query, (db, budget) => this.listIn(db, query, options, budget));
   }
 
   private async listIn(db: Kysely<Tables>, query: ListQuery, options: { members: boolean }, budget: number | undefined): Promise<Page<GroupRecord>> {
     const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
-    const from = () => {
-      let q = db.selectFrom('scim_groups as g');
-      const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('g.seq'));
-      if (guard) q = q.where(guard);
-      if (compiled) q = q.where(compiled);
-      return q;
-    };
-    const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    const seq = sql.ref<number>('g.seq');
+    const from = () => restrict(db.selectFrom('scim_groups as g'), this.dialect, seq, budget, compiled);
+    const count = () => countRows(from());
     if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = from().select(GROUP_COLUMNS);
     if (query.sort) page = page.orderBy(this.filters.sortExpression(query.sort), query.sort.descending ? 'desc' : 'asc');
@@ -120,14 +97,7 @@ export class SqlGroupStore implements GroupStore {
       query,
       '',
       async (after) => {
-        let found;
-        if (after !== undefined) found = await page.where('g.seq', '>', after).orderBy('g.seq').limit(query.count).execute();
-        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('g.seq').limit(query.count).execute();
-        else {
-          // As for users: skip over row numbers alone when no page end is known.
-          const start = from().select('g.seq').orderBy('g.seq').offset(query.startIndex - 1).limit(1);
-          found = await page.where('g.seq', '>=', start).orderBy('g.seq').limit(query.count).execute();
-        }
+        const found = await readPage(page, from().select('g.seq'), seq, query, after);
         // Members are counted before they are loaded, so a page of huge groups is cut before it is read.
         const counts = options.members && query.maxBytes !== undefined ? await this.memberCounts(found.map((r) => r.id), db) : undefined;
         return withinBytes(found, query.maxBytes, (row) => row.data.length + (counts?.get(row.id) ?? 0) * MEMBER_BYTES);
@@ -208,13 +178,10 @@ export class SqlGroupStore implements GroupStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      let select = trx.selectFrom('scim_groups').select(['seq', 'version']).where('id', '=', id);
-      if (this.dialect.rowLocks) select = select.forUpdate();
-      const row = await select.executeTakeFirst();
-      if (!row) return false;
-      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
-      await trx.deleteFrom('scim_group_members').where('group_seq', '=', row.seq).execute();
-      await trx.deleteFrom('scim_groups').where('seq', '=', row.seq).execute();
+      const seq = await lockForDelete(trx, this.dialect, 'scim_groups', id, options.ifVersion);
+      if (seq === undefined) return false;
+      await trx.deleteFrom('scim_group_members').where('group_seq', '=', seq).execute();
+      await trx.deleteFrom('scim_groups').where('seq', '=', seq).execute();
       await insertActivity(trx, options.activity, isoTime(this.clock));
       return true;
     });
@@ -259,7 +226,6 @@ export class SqlGroupStore implements GroupStore {
   async memberCounts(ids: readonly string[], db: Db = this.db): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const part of chunks(ids)) {
-      if (part.length === 0) continue;
       const rows = await db
         .selectFrom('scim_groups as g')
         .leftJoin('scim_group_members as gm', 'gm.group_seq', 'g.seq')
@@ -301,21 +267,14 @@ export class SqlGroupStore implements GroupStore {
   private async membersOfMany(groupSeqs: readonly number[], db: Db = this.db): Promise<Map<number, MemberRecord[]>> {
     const out = new Map<number, MemberRecord[]>();
     for (const seqs of chunks(groupSeqs)) {
-      if (seqs.length === 0) continue;
       const rows = await this.memberRows(db).where('gm.group_seq', 'in', seqs).orderBy('gm.group_seq').orderBy('gm.user_seq').execute();
-      for (const { groupSeq, value, display } of rows) {
-        const list = out.get(groupSeq);
-        if (list) list.push({ value, display });
-        else out.set(groupSeq, [{ value, display }]);
-      }
+      for (const { groupSeq, value, display } of rows) appendTo(out, groupSeq, { value, display });
     }
     return out;
   }
 
   private translate(error: unknown, data: ResourceData): unknown {
-    const column = this.dialect.uniqueViolationColumn(error);
-    if (column === 'display_name_lower') return new UniqueViolationError('displayName', String(data.displayName));
-    return error;
+    return this.dialect.uniqueViolationColumn(error) === 'display_name_lower' ? new UniqueViolationError('displayName', String(data.displayName)) : error;
   }
 }
 
@@ -324,20 +283,6 @@ function groupColumns(data: ResourceData) {
   return {
     display_name: displayName,
     display_name_lower: foldText(displayName),
-    external_id: text(data.externalId),
-    data: JSON.stringify(data),
-    data_folded: foldedJson(data),
+    ...resourceDataColumns(data),
   };
 }
-
-function toGroupRecord(row: Pick<Selectable<GroupRow>, 'id' | 'data' | 'created' | 'last_modified' | 'version'>, members: readonly MemberRecord[] | undefined): GroupRecord {
-  return {
-    id: row.id,
-    data: JSON.parse(row.data) as ResourceData,
-    created: row.created,
-    lastModified: row.last_modified,
-    version: row.version,
-    ...(members ? { members } : {}),
-  };
-}
-

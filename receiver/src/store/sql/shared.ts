@@ -1,5 +1,7 @@
-import type { DialectAdapter, Kysely, RawBuilder, Transaction } from 'kysely';
+import type { DeleteResult, DialectAdapter, Kysely, RawBuilder, Transaction } from 'kysely';
 import { foldText } from '../../text/fold';
+import type { Clock } from '../../time/clock';
+import { isoTime } from '../../time/clock';
 import type { AttributeRef } from '../../schema/resource-types';
 import type { ListQuery } from '../../schema/query';
 import type { ActivityInput } from '../types';
@@ -61,6 +63,13 @@ export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
   return out;
 }
 
+/** Appends `item` to the list under `key`, starting the list when it is the first. */
+export function appendTo<K, V>(lists: Map<K, V[]>, key: K, item: V): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
+}
+
 /** Rows marked as cut by a byte budget: the page ends early, not the result set. */
 export type BoundedRows<Row> = Row[] & { truncated?: boolean };
 
@@ -91,6 +100,24 @@ export async function totalOf(query: ListQuery, rows: number, count: () => Promi
 type ActivitySlot = 'at' | 'actor' | 'action' | 'resource_type' | 'resource_id' | 'summary';
 /** The activity insert compiled once per dialect (a database and its transactions share the adapter). */
 const activityInserts = new WeakMap<DialectAdapter, PreparedQuery<ActivitySlot, unknown>>();
+
+/**
+ * Deletes with `remove` and, only when a row went, records `activity`, in one transaction (the audit
+ * trail never names a delete that did not happen); resolves to whether a row was deleted.
+ */
+export function deleteRecorded(
+  db: Kysely<Tables>,
+  clock: Clock,
+  activity: ActivityInput | undefined,
+  remove: (trx: Transaction<Tables>) => Promise<DeleteResult>,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const result = await remove(trx);
+    if (Number(result.numDeletedRows) === 0) return false;
+    await insertActivity(trx, activity, isoTime(clock));
+    return true;
+  });
+}
 
 /** Appends to the audit trail at `at` (the store clock's time), inside the caller's transaction when given one. */
 export async function insertActivity(db: Db, entry: ActivityInput | undefined, at: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../time/clock';
 import { isoTime } from '../../time/clock';
 import type { ActivityInput, CredentialKind, TokenRecord, TokenStatus, TokenStore } from '../types';
-import { insertActivity } from './shared';
+import { deleteRecorded, insertActivity } from './shared';
 import type { Tables, TokenRow } from './tables';
 
 export class SqlTokenStore implements TokenStore {
@@ -56,12 +56,7 @@ export class SqlTokenStore implements TokenStore {
   }
 
   async delete(id: string, activity?: ActivityInput): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx.deleteFrom('scim_tokens').where('id', '=', id).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) return false;
-      await insertActivity(trx, activity, isoTime(this.clock));
-      return true;
-    });
+    return deleteRecorded(this.db, this.clock, activity, (trx) => trx.deleteFrom('scim_tokens').where('id', '=', id).executeTakeFirst());
   }
 
   async touch(id: string, at: string): Promise<void> {

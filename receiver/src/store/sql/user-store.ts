@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, SqlBool } from 'kysely';
+import type { Kysely, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { foldText } from '../../text/fold';
 import type { Clock } from '../../time/clock';
@@ -18,18 +18,16 @@ import type {
   WriteOptions,
 } from '../types';
 import type { SqlStoreDialect } from './dialect';
-import type { ResourceTableMapping } from './filter-compiler';
 import { FilterCompiler } from './filter-compiler';
 import { PageCursors } from './page-cursors';
 import { PreparedQuery } from './prepared-query';
+import { countRows, lockForDelete, readPage, restrict, withListBudget } from './resource-listing';
+import { resourceTableMapping } from './resource-mapping';
+import type { UserRead } from './resource-records';
+import { USER_COLUMNS, resourceDataColumns, toUserRecord } from './resource-records';
 import type { Db } from './shared';
-import { CORE_USER, chunks, foldedJson, insertActivity, metaLocation, text, userSearchText, withinBytes } from './shared';
-import type { Tables, UserRow } from './tables';
-
-/** Every column a record needs (not data_folded, which only filters read). */
-const USER_COLUMNS = ['u.seq', 'u.id', 'u.data', 'u.created', 'u.last_modified', 'u.version', 'u.enrolled_at', 'u.created_by'] as const;
-
-type UserRead = Pick<Selectable<UserRow>, 'seq' | 'id' | 'data' | 'created' | 'last_modified' | 'version' | 'enrolled_at' | 'created_by'>;
+import { CORE_USER, appendTo, chunks, insertActivity, text, userSearchText, withinBytes } from './shared';
+import type { Tables } from './tables';
 
 /** The column holding a unique attribute a filter compares with `eq`, and the value to look up. */
 function uniqueLookup(filter: ResolvedFilter | undefined): { column: 'id' | 'userName'; value: string } | undefined {
@@ -57,38 +55,23 @@ export class SqlUserStore implements UserStore {
     private readonly dialect: SqlStoreDialect,
     private readonly clock: Clock,
   ) {
-    const mapping: ResourceTableMapping = {
-      dataColumn: sql.ref('u.data'),
-      foldedDataColumn: sql.ref('u.data_folded'),
-      locate: (ref) => {
-        if (ref.inExtension || ref.schema !== CORE_USER) return { kind: 'json' };
-        switch (ref.attribute.name) {
-          case 'id':
-            return { kind: 'column', expr: sql.ref('u.id') };
-          case 'userName':
-            return { kind: 'column', expr: sql.ref('u.user_name_lower'), preLowered: true };
-          case 'externalId':
-            return { kind: 'column', expr: sql.ref('u.external_id') };
-          case 'displayName':
-            return { kind: 'column', expr: sql.ref('u.display_name') };
-          case 'active':
-            return { kind: 'column', expr: sql.ref('u.active') };
-          case 'meta':
-            return metaLocation(ref, { created: sql.ref('u.created'), lastModified: sql.ref('u.last_modified') }, 'User');
-          case 'groups':
-            return {
-              kind: 'relation',
-              exists: (predicate) =>
-                sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq AND ${predicate(
-                  (name) =>
-                    name === 'value' ? sql.ref('g.id') : name === 'display' ? sql.ref('g.display_name') : name === 'type' ? sql.lit('direct') : undefined,
-                )})`,
-            };
-          default:
-            return { kind: 'json' };
-        }
+    const mapping = resourceTableMapping({
+      alias: 'u',
+      schema: CORE_USER,
+      resourceType: 'User',
+      columns: {
+        userName: { kind: 'column', expr: sql.ref('u.user_name_lower'), preLowered: true },
+        displayName: { kind: 'column', expr: sql.ref('u.display_name') },
+        active: { kind: 'column', expr: sql.ref('u.active') },
       },
-    };
+      relation: {
+        attribute: 'groups',
+        exists: (predicate) =>
+          sql<SqlBool>`EXISTS (SELECT 1 FROM scim_group_members gm JOIN scim_groups g ON g.seq = gm.group_seq WHERE gm.user_seq = u.seq AND ${predicate(
+            (name) => (name === 'value' ? sql.ref('g.id') : name === 'display' ? sql.ref('g.display_name') : name === 'type' ? sql.lit('direct') : undefined),
+          )})`,
+      },
+    });
     this.filters = new FilterCompiler(dialect, mapping);
 
     const select = () => db.selectFrom('scim_users as u').select(USER_COLUMNS);
@@ -173,24 +156,17 @@ export class SqlUserStore implements UserStore {
   async list(query: ListQuery, options: ReadUserOptions & UserListFilter): Promise<Page<UserRecord>> {
     const unique = query.sort || options.createdBy !== undefined ? undefined : uniqueLookup(query.filter);
     if (unique) return this.lookup(unique, query, options);
-    // The time budget comes first in the WHERE clause, so rows the filter rejects are counted too, and each
-    // statement gets its own (a token per call): the page and the count are bounded separately.
-    const budget = (query.filter || query.sort) && query.timeLimitMs !== undefined ? query.timeLimitMs : undefined;
-    if (budget === undefined) return this.listIn(this.db, query, options, undefined);
-    return this.dialect.withStatementBudget(this.db, budget, (db) => this.listIn(db, query, options, budget));
+    return withListBudget(this.db, this.dialect, query, (db, budget) => this.listIn(db, query, options, budget));
   }
 
   private async listIn(db: Kysely<Tables>, query: ListQuery, options: ReadUserOptions & UserListFilter, budget: number | undefined): Promise<Page<UserRecord>> {
     const compiled = query.filter ? this.filters.compile(query.filter) : undefined;
+    const seq = sql.ref<number>('u.seq');
     const from = () => {
-      let q = db.selectFrom('scim_users as u');
-      const guard = budget === undefined ? undefined : this.dialect.timeBudget(budget, sql.ref('u.seq'));
-      if (guard) q = q.where(guard);
-      if (compiled) q = q.where(compiled);
-      if (options.createdBy !== undefined) q = q.where('u.created_by', '=', options.createdBy);
-      return q;
+      const q = restrict(db.selectFrom('scim_users as u'), this.dialect, seq, budget, compiled);
+      return options.createdBy !== undefined ? q.where('u.created_by', '=', options.createdBy) : q;
     };
-    const count = async () => Number((await from().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    const count = () => countRows(from());
     if (query.count === 0) return { totalResults: await count(), items: [] };
     let page = from().select(USER_COLUMNS);
     if (query.sort) {
@@ -201,15 +177,7 @@ export class SqlUserStore implements UserStore {
       query,
       options.createdBy ?? '',
       async (after) => {
-        let found;
-        if (after !== undefined) found = await page.where('u.seq', '>', after).orderBy('u.seq').limit(query.count).execute();
-        else if (query.sort || query.startIndex === 1) found = await page.offset(query.startIndex - 1).orderBy('u.seq').limit(query.count).execute();
-        else {
-          // No known page end (first request here, or the previous page was served by another replica):
-          // skip over row numbers alone, so skipped rows are never read, projected or given their groups.
-          const start = from().select('u.seq').orderBy('u.seq').offset(query.startIndex - 1).limit(1);
-          found = await page.where('u.seq', '>=', start).orderBy('u.seq').limit(query.count).execute();
-        }
+        const found = await readPage(page, from().select('u.seq'), seq, query, after);
         // The page's groups in one statement, before the byte budget (which counts them) cuts the page.
         if (options.groups) groups = await this.groupsOf(db, found.map((r) => r.seq));
         return withinBytes(found, query.maxBytes, (row) => row.data.length + groupsBytes(groups?.get(row.seq)));
@@ -236,7 +204,6 @@ export class SqlUserStore implements UserStore {
   private async groupsOf(db: Db, userSeqs: readonly number[]): Promise<Map<number, GroupRef[]>> {
     const out = new Map<number, GroupRef[]>();
     for (const part of chunks(userSeqs)) {
-      if (part.length === 0) continue;
       const rows = await db
         .selectFrom('scim_group_members as gm')
         .innerJoin('scim_groups as g', 'g.seq', 'gm.group_seq')
@@ -245,11 +212,7 @@ export class SqlUserStore implements UserStore {
         .orderBy('gm.user_seq')
         .orderBy('gm.group_seq')
         .execute();
-      for (const { userSeq, value, display } of rows) {
-        const list = out.get(userSeq);
-        if (list) list.push({ value, display });
-        else out.set(userSeq, [{ value, display }]);
-      }
+      for (const { userSeq, value, display } of rows) appendTo(out, userSeq, { value, display });
     }
     return out;
   }
@@ -281,14 +244,11 @@ export class SqlUserStore implements UserStore {
 
   async delete(id: string, options: WriteOptions & { activity?: ActivityInput } = {}): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      let select = trx.selectFrom('scim_users').select(['seq', 'version']).where('id', '=', id);
-      if (this.dialect.rowLocks) select = select.forUpdate();
-      const row = await select.executeTakeFirst();
-      if (!row) return false;
-      if (options.ifVersion !== undefined && options.ifVersion !== row.version) throw new VersionMismatchError(row.version);
-      await trx.deleteFrom('scim_group_members').where('user_seq', '=', row.seq).execute();
-      await trx.deleteFrom('invitations').where('user_seq', '=', row.seq).execute();
-      await trx.deleteFrom('scim_users').where('seq', '=', row.seq).execute();
+      const seq = await lockForDelete(trx, this.dialect, 'scim_users', id, options.ifVersion);
+      if (seq === undefined) return false;
+      await trx.deleteFrom('scim_group_members').where('user_seq', '=', seq).execute();
+      await trx.deleteFrom('invitations').where('user_seq', '=', seq).execute();
+      await trx.deleteFrom('scim_users').where('seq', '=', seq).execute();
       await insertActivity(trx, options.activity, isoTime(this.clock));
       return true;
     });
@@ -304,9 +264,7 @@ export class SqlUserStore implements UserStore {
   }
 
   private translate(error: unknown, data: ResourceData): unknown {
-    const column = this.dialect.uniqueViolationColumn(error);
-    if (column === 'user_name_lower') return new UniqueViolationError('userName', String(data.userName));
-    return error;
+    return this.dialect.uniqueViolationColumn(error) === 'user_name_lower' ? new UniqueViolationError('userName', String(data.userName)) : error;
   }
 }
 
@@ -315,11 +273,9 @@ function userColumns(data: ResourceData) {
   return {
     user_name: userName,
     user_name_lower: foldText(userName),
-    external_id: text(data.externalId),
     display_name: text(data.displayName),
     active: data.active === false ? 0 : 1,
-    data: JSON.stringify(data),
-    data_folded: foldedJson(data),
+    ...resourceDataColumns(data),
     search_text: userSearchText(data),
   };
 }
@@ -330,17 +286,4 @@ function groupsBytes(groups: readonly GroupRef[] | undefined): number {
   let bytes = 2;
   for (const g of groups) bytes += g.value.length + g.display.length + 26; // {"value":"","display":""},
   return bytes;
-}
-
-function toUserRecord(row: UserRead, groups: readonly GroupRef[] | undefined): UserRecord {
-  return {
-    id: row.id,
-    data: JSON.parse(row.data) as ResourceData,
-    created: row.created,
-    lastModified: row.last_modified,
-    version: row.version,
-    ...(groups !== undefined ? { groups } : {}),
-    ...(row.enrolled_at ? { enrolledAt: row.enrolled_at } : {}),
-    ...(row.created_by ? { createdBy: row.created_by } : {}),
-  };
 }

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import type { Dialect } from 'kysely';
 import { Kysely, Migrator, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import type { Clock } from '../../time/clock';
-import { SqlScimStore } from '../sql/sql-store';
+import { sqlScimStore } from '../sql/sql-store';
+import type { ScimStore } from '../types';
 import type { Tables } from '../sql/tables';
 import { GroupCommitSqliteDriver } from './group-commit-driver';
 import { sqliteMigrations } from './migrations';
@@ -38,7 +39,7 @@ function groupCommitDialect(database: Database.Database): Dialect {
   };
 }
 
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlScimStore> {
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<ScimStore> {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const database = new Database(options.file);
   database.pragma('journal_mode = WAL');
@@ -57,7 +58,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqlS
     await db.destroy();
     throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
   }
-  return new SqlScimStore(db, sqliteDialect, options.clock, async () => {
+  return sqlScimStore(db, sqliteDialect, options.clock, async () => {
     await db.destroy();
   });
 }
