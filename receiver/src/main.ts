@@ -1,3 +1,4 @@
+import './compile-cache';
 import { ReceiverConfigError } from './admin/receiver-config';
 import { startReceiver } from './server';
 import { SettingsError, loadSettings } from './settings';

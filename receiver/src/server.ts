@@ -20,14 +20,13 @@ import { TokenVerifier, generateTokenSecret, sha256Hex } from './auth/tokens';
 import { buildApp } from './http/app';
 import { InvitationWorker } from './mail/invitation-worker';
 import type { Mailer } from './mail/mailer';
-import { smtpMailer } from './mail/mailer';
 import { Discovery } from './scim/discovery';
 import { GroupsService } from './scim/groups-service';
 import type { ProvisioningPolicy, ServiceLimits } from './scim/users-service';
 import { UsersService } from './scim/users-service';
 import type { Settings } from './settings';
 import { openStore } from './store/open-store';
-import { redactedUrl } from './store/postgres/connection-options';
+import { redactedUrl } from './store/postgres/database-url';
 import type { ChangeTopic, CredentialKind, ScimStore } from './store/types';
 import type { Clock } from './time/clock';
 import { isoTime, systemClock } from './time/clock';
@@ -166,7 +165,8 @@ export async function startReceiver(
       logger,
     );
 
-    mailer = settings.smtpUrl ? smtpMailer(settings.smtpUrl, settings.mailFrom) : undefined;
+    // nodemailer loads only when SMTP is configured (start-up time: it is a large module tree).
+    mailer = settings.smtpUrl ? (await import('./mail/mailer')).smtpMailer(settings.smtpUrl, settings.mailFrom) : undefined;
     const publicBase = settings.publicUrl ?? `http://localhost:${settings.port}`;
     const worker = mailer
       ? new InvitationWorker(

@@ -1,8 +1,8 @@
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { SslMode } from './store/postgres/connection-options';
-import { SSL_MODES } from './store/postgres/connection-options';
+import type { SslMode } from './store/postgres/database-url';
+import { SSL_MODES } from './store/postgres/database-url';
 import type { ReceiverLimits } from './scim/limits';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

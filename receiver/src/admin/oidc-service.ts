@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { JWTPayload } from 'jose';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { JWTPayload, createRemoteJWKSet } from 'jose';
 import type { OidcSettings } from '../settings';
 import type { ScimStore } from '../store/types';
 import type { Clock } from '../time/clock';
@@ -183,6 +182,9 @@ export class OidcService {
   }
 
   private async verify(provider: Discovery, idToken: string, nonce: string): Promise<JWTPayload> {
+    // Loaded at the first sign-in, not at start: most receivers never configure OIDC, and jose is a
+    // large module tree (the portal imports OidcError from here either way).
+    const { createRemoteJWKSet, jwtVerify } = await import('jose');
     if (this.jwks?.uri !== provider.jwks_uri) {
       this.jwks = { uri: provider.jwks_uri, set: createRemoteJWKSet(new URL(provider.jwks_uri), { timeoutDuration: HTTP_TIMEOUT_MS }) };
     }

@@ -12,7 +12,8 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openPostgresStore } from '../store/postgres/open-postgres-store';
-import { clientConfig, redactedUrl } from '../store/postgres/connection-options';
+import { clientConfig } from '../store/postgres/connection-options';
+import { redactedUrl } from '../store/postgres/database-url';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store';
 import { systemClock } from '../time/clock';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
 import pg from 'pg';
-
-export type SslMode = 'disable' | 'require' | 'verify-ca' | 'verify-full';
+import type { SslMode } from './database-url';
+import { SSL_MODES } from './database-url';
 
 export interface PostgresConnectionOptions {
   /** postgres://user:password@host:port/database[?sslmode=…&sslrootcert=…] */
@@ -16,8 +16,6 @@ export interface PostgresConnectionOptions {
   /** How long to wait for a connection before the request fails (503). */
   readonly connectTimeoutMs: number;
 }
-
-export const SSL_MODES: readonly SslMode[] = ['disable', 'require', 'verify-ca', 'verify-full'];
 
 /** int8 (COUNT, bigint keys) as a JS number: every value the receiver stores stays far below 2^53. */
 const types = {
@@ -57,15 +55,4 @@ export function clientConfig(options: PostgresConnectionOptions): ClientConfig {
     keepAlive: true,
     ...(options.statementTimeoutMs > 0 ? { statement_timeout: options.statementTimeoutMs } : {}),
   };
-}
-
-/** The URL without its password, for logs. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
