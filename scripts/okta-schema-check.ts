@@ -4,7 +4,7 @@
  * attributes set, missing required ones, wrong literal types, block shapes, values outside enforced
  * enumerations. `${…}` expressions are not evaluated.
  *
- *   node -r ts-node/register/transpile-only scripts/okta-schema-check.ts cdktf.out/stacks/<stack>/cdk.tf.json…
+ *   node --require tsx/cjs scripts/okta-schema-check.ts cdktf.out/stacks/<stack>/cdk.tf.json…
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -2,7 +2,7 @@
  * Where the receiver's CPU time goes, from a V8 CPU profile taken under `npm run bench`:
  *
  *   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench
- *   node -r ts-node/register/transpile-only bench/receiver/profile-split.ts /tmp/prof/*.cpuprofile \
+ *   node --require tsx/cjs bench/receiver/profile-split.ts /tmp/prof/*.cpuprofile \
  *     --window bench/results/receiver-….json
  *
  * With --window, only samples inside the bench's mixed phase count (its `mixedWindowUs`, on the same

@@ -4,7 +4,7 @@
  * limits admit, while a second connection polls /healthz every 10 ms (its worst latency is how long the
  * event loop was blocked). Also measures list and group response sizes with and without compression.
  *
- *   npm run build -w receiver && node -r ts-node/register/transpile-only bench/receiver/worst-filter.ts
+ *   npm run build -w receiver && node --require tsx/cjs bench/receiver/worst-filter.ts
  *   BENCH_USERS=20000 …                     # fewer users
  *
  * Prints one line per measurement and writes a JSON summary to bench/results/.

@@ -93,7 +93,7 @@ describe('the production install', () => {
     for (const runtime of ['fastify', 'kysely', 'better-sqlite3', 'pino', 'zod', 'nodemailer', 'scim2-parse-filter', 'prom-client']) {
       expect(require.resolve(runtime, from).startsWith(dir)).toBe(true);
     }
-    for (const devOnly of ['cdktf', 'cdktf-cli', '@cdktf/provider-okta', 'typescript', 'jest', 'ts-node', 'eslint']) {
+    for (const devOnly of ['cdktf', 'cdktf-cli', '@cdktf/provider-okta', 'typescript', 'jest', 'tsx', 'eslint']) {
       expect(() => require.resolve(devOnly, from)).toThrow();
     }
     const size = sizeOf(join(dir, 'node_modules')) + (existsSync(join(dir, 'receiver/node_modules')) ? sizeOf(join(dir, 'receiver/node_modules')) : 0);

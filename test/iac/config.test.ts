@@ -185,7 +185,7 @@ describe('npm run synth with a broken environment file', () => {
     );
     const out = mkdtempSync(join(tmpdir(), 'synth-broken-'));
     try {
-      const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
+      const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('zz-broken.ts: attributes[0].name: "emails" collides with the standard attribute "emails"');
       expect(result.stderr).toContain('zz-broken.ts: attributes[0].source: Okta expressions use user.<attribute>, not ${…}');

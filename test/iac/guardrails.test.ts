@@ -145,7 +145,7 @@ describe('suppressions', () => {
     writeFileSync(join(directory, 'staging.ts'), `export const staging = ${JSON.stringify(config)};\n`);
     try {
       const root = resolve(__dirname, '../..');
-      const synth = spawnSync(process.execPath, ['-r', './scripts/register-ts.js', 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
+      const synth = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
       expect(synth.status).toBe(0);
       expect(synth.stderr.split('\n').filter((line) => line.startsWith('guardrail '))).toEqual([
         'guardrail okta-staging/GroupPush/engineering: OKTA-003 suppressed: deleteDownstreamOnDestroy is set for group "engineering": destroying this push deletes the group in the application',

@@ -252,7 +252,7 @@ describe('replacements that delete data are announced at synth', () => {
     const out = mkdtempSync(join(tmpdir(), 'synth-out-'));
     const write = (urn: string) =>
       writeFileSync(join(directory, 'staging.ts'), `export const staging = ${JSON.stringify({ ...JSON.parse(JSON.stringify(staging)), scimExtensionUrn: urn })};\n`);
-    const synth = () => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
+    const synth = () => spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, ENVIRONMENTS_DIR: directory } });
     try {
       write('urn:ietf:params:scim:schemas:extension:acme:2.0:User');
       const first = synth();

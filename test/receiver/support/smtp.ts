@@ -27,7 +27,7 @@ export class SmtpSink {
 
   static async start(env: Record<string, string> = {}): Promise<SmtpSink> {
     const root = resolve(__dirname, '../../..');
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, 'smtp-sink.ts')], {
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'smtp-sink.ts')], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
