@@ -14,6 +14,9 @@ import { Replica, eventually } from './support/replica';
 const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const CUSTOM_URN = 'urn:ietf:params:scim:schemas:extension:custom:2.0:User';
 
+/** Two receiver processes under load: on a busy 2-core machine they need more than jest's 30 s (never a timing assertion). */
+const HEAVY_TEST_MS = 120_000;
+
 async function sql<T = any>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -158,7 +161,7 @@ it('sends each invitation exactly once with two replicas polling the same outbox
     await sink.stop();
     await dropTestDatabase(url);
   }
-});
+}, HEAVY_TEST_MS);
 
 it('runs activity retention on one replica per period', async () => {
   const url = await createTestDatabase();
@@ -218,4 +221,4 @@ it('loses no acknowledged write when a replica is killed (SIGKILL) under write l
     await Promise.all([a.stop(), b.stop()]);
     await dropTestDatabase(url);
   }
-});
+}, HEAVY_TEST_MS);
