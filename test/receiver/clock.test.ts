@@ -7,20 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestReceiver, patchOp } from './support/harness';
 import { portalLogin, portalSignIn, printedAccount } from './support/portal-http';
-import type { ReceivedMail } from './support/smtp';
 import { SmtpSink, waitFor } from './support/smtp';
+import { invitationLinkIn, invitationPage } from './support/invitation-page';
 import { DAY, HOUR, MINUTE, SECOND, TestClock } from './support/test-clock';
-
-function linkIn(mail: ReceivedMail): string {
-  const match = /(http:\/\/\S+\/invite\/inv_[A-Za-z0-9_-]+)/.exec(mail.text);
-  if (!match) throw new Error(`no invitation link in ${mail.text}`);
-  return match[1]!;
-}
-
-async function form(url: string, method: 'GET' | 'POST') {
-  const response = await fetch(url, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' } : {}) });
-  return { status: response.status, text: await response.text() };
-}
 
 describe('SCIM resources and tokens', () => {
   const clock = new TestClock();
@@ -147,17 +136,17 @@ describe('invitations', () => {
       await r.api('PUT', '/settings', { autoInvite: true });
       const user = await r.createUser('slow.reader@example.com');
       await waitFor(() => sink.messages.length === 1, 10_000, 'the invitation');
-      const url = linkIn(sink.messages[0]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+      const url = invitationLinkIn(sink.messages[0]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
       await waitFor(async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0]?.status === 'sent', 10_000, 'status sent');
       expect((await r.api('GET', `/invitations?userId=${user.id}`)).body.items[0].expiresAt).toBe(clock.iso(72 * HOUR));
 
       clock.advance(72 * HOUR - SECOND);
-      expect((await form(url, 'GET')).status).toBe(200);
+      expect((await invitationPage(url, 'GET')).status).toBe(200);
       clock.advance(2 * SECOND);
-      const expired = await form(url, 'POST');
+      const expired = await invitationPage(url, 'POST');
       expect(expired.status).toBe(410);
       expect(expired.text).toContain('expired');
-      expect((await form(url, 'GET')).status).toBe(410);
+      expect((await invitationPage(url, 'GET')).status).toBe(410);
       expect((await r.api('GET', `/users/${user.id}`)).body.enrolled).toBe(false);
     } finally {
       await r.stop();

@@ -3,19 +3,8 @@
  * backoff and giving up are time-driven: clock.test.ts moves the receiver's clock for them.
  */
 import { TestReceiver, oktaUser, patchOp } from './support/harness';
-import type { ReceivedMail } from './support/smtp';
 import { SmtpSink, waitFor } from './support/smtp';
-
-function linkIn(mail: ReceivedMail): string {
-  const match = /(http:\/\/\S+\/invite\/inv_[A-Za-z0-9_-]+)/.exec(mail.text);
-  if (!match) throw new Error(`no invitation link in ${mail.text}`);
-  return match[1]!;
-}
-
-async function form(url: string, method: 'GET' | 'POST') {
-  const response = await fetch(url, { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' } : {}) });
-  return { status: response.status, text: await response.text(), headers: response.headers };
-}
+import { invitationLinkIn, invitationPage } from './support/invitation-page';
 
 describe('with an SMTP server', () => {
   let sink: SmtpSink;
@@ -46,7 +35,7 @@ describe('with an SMTP server', () => {
     expect(mail.to).toEqual(['grace@work.example']);
     expect(mail.from).toBe('provisioning@example.com');
     expect(mail.subject).toBe('You are invited');
-    const link = linkIn(mail);
+    const link = invitationLinkIn(mail);
     expect(link.startsWith(`http://localhost:`)).toBe(true);
 
     // Okta's later traffic for the same user never sends a second invitation.
@@ -63,23 +52,23 @@ describe('with an SMTP server', () => {
     expect(JSON.stringify(invitation)).not.toContain(link.split('/invite/')[1]);
 
     const url = link.replace(/^http:\/\/localhost:\d+/, r.receiver.url);
-    const page = await form(url, 'GET');
+    const page = await invitationPage(url, 'GET');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<form method="post">');
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect((await r.api('GET', `/users/${user.id}`)).body.enrolled).toBe(false); // GET alone changes nothing
 
-    const accepted = await form(url, 'POST');
+    const accepted = await invitationPage(url, 'POST');
     expect(accepted.status).toBe(200);
     expect(accepted.text).toContain('You are enrolled');
     const detail = (await r.api('GET', `/users/${user.id}`)).body;
     expect(detail.enrolled).toBe(true);
     expect(detail.enrolledAt).toEqual(expect.any(String));
 
-    const again = await form(url, 'POST');
+    const again = await invitationPage(url, 'POST');
     expect(again.status).toBe(410);
     expect(again.text).toContain('already been used');
-    expect((await form(`${r.receiver.url}/invite/inv_forged`, 'GET')).status).toBe(404);
+    expect((await invitationPage(`${r.receiver.url}/invite/inv_forged`, 'GET')).status).toBe(404);
 
     const trail = (await r.api('GET', `/activity?resourceId=${user.id}&action=invitation.`)).body.items.map((a: { action: string }) => a.action);
     expect(trail).toEqual(['invitation.accepted', 'invitation.sent']);
@@ -97,13 +86,13 @@ describe('with an SMTP server', () => {
     await r.api('PUT', '/settings', { autoInvite: true }); // independent of the tests before it
     const user = await r.createUser('reinvite@example.com');
     await waitFor(() => sink.messages.some((m) => m.to.includes('reinvite@example.com')), 10_000, 'the first invitation');
-    const firstLink = linkIn(sink.messages.find((m) => m.to.includes('reinvite@example.com'))!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    const firstLink = invitationLinkIn(sink.messages.find((m) => m.to.includes('reinvite@example.com'))!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
 
     const reinvite = await r.api('POST', `/users/${user.id}/invitations`);
     expect(reinvite.status).toBe(201);
     expect(reinvite.body).toMatchObject({ reason: 'manual', status: 'pending', email: 'reinvite@example.com' });
     await waitFor(() => sink.messages.filter((m) => m.to.includes('reinvite@example.com')).length === 2, 10_000, 'the second invitation');
-    const secondLink = linkIn(sink.messages.filter((m) => m.to.includes('reinvite@example.com'))[1]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
+    const secondLink = invitationLinkIn(sink.messages.filter((m) => m.to.includes('reinvite@example.com'))[1]!).replace(/^http:\/\/localhost:\d+/, r.receiver.url);
     // The e-mail leaves before the worker records the link's digest: wait for that too.
     await waitFor(
       async () => (await r.api('GET', `/invitations?userId=${user.id}`)).body.items.some((i: { reason: string; status: string }) => i.reason === 'manual' && i.status === 'sent'),
@@ -111,8 +100,8 @@ describe('with an SMTP server', () => {
       'the second invitation to be marked sent',
     );
     expect(secondLink).not.toBe(firstLink);
-    expect((await form(firstLink, 'POST')).status).toBe(404);
-    expect((await form(secondLink, 'POST')).status).toBe(200);
+    expect((await invitationPage(firstLink, 'POST')).status).toBe(404);
+    expect((await invitationPage(secondLink, 'POST')).status).toBe(200);
   });
 
   it('refuses a manual invitation for unknown users and users without e-mail', async () => {
