@@ -22,8 +22,9 @@ export function installGracefulClose(app: FastifyInstance): void {
     server.once('close', () => clearInterval(sweep));
     done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook, not an async one: it runs on every response, and costs nothing until closing.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (closing && request.raw.httpVersionMajor < 2) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 }
